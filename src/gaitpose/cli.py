@@ -1,0 +1,68 @@
+"""The `gaitpose` command line: thin — parse, call one function per command, print.
+
+Each command's implementation is imported lazily so that, e.g., `gaitpose gait` never loads torch.
+A `GaitposeError` (a user mistake) is printed as one line on stderr with exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from gaitpose.errors import GaitposeError
+
+Runner = Callable[[argparse.Namespace], int]
+_RUNNERS: dict[str, Runner] = {}
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str) -> Callable:
+    """Decorator: `fn(parser)` adds the arguments and returns the runner for command `name`."""
+    def register(add_arguments: Callable[[argparse.ArgumentParser], Runner]) -> Callable:
+        parser = sub.add_parser(name, help=help_text, description=help_text)
+        _RUNNERS[name] = add_arguments(parser)
+        return add_arguments
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gaitpose", description="Non-contact gait analysis from a side-view camera.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    @_command(sub, "bench", "params, GFLOPs and latency per model, input size, device and runtime")
+    def _bench(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("--models", default="lite,full", help="comma-separated model names (default: lite,full)")
+        p.add_argument("--sizes", default="256,512", help="comma-separated input sizes (default: 256,512)")
+        p.add_argument("--devices", default="auto", help="cpu, cuda or auto (cpu, plus cuda when present)")
+        p.add_argument("--repeats", type=int, default=10, help="timed runs per row (median reported)")
+        p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: library default)")
+        p.add_argument("--json", dest="json_path", default="bench.json", help="where to write the JSON table")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.bench import run_bench
+            run_bench(models=_csv(args.models), sizes=[int(s) for s in _csv(args.sizes)], devices=args.devices,
+                      repeats=args.repeats, threads=args.threads, json_path=args.json_path)
+            return 0
+        return run
+
+    return parser
+
+
+def _csv(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _RUNNERS[args.command](args)
+    except GaitposeError as exc:
+        print(f"gaitpose {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"gaitpose {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
