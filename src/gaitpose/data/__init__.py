@@ -1,0 +1,1 @@
+"""Datasets, importers, letterbox, augmentation and the synthetic renderer."""

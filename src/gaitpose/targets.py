@@ -1,0 +1,167 @@
+"""Training targets of SPEC §3 and their decoding: the one place that knows the encoding.
+
+Target coordinates are heatmap pixels: input pixels / STRIDE. A heatmap pixel (x_h, y_h) stands
+for the input point STRIDE * (x_h, y_h); decoding is p = STRIDE * ((x_h, y_h) + O).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
+
+import numpy as np
+
+from gaitpose.skeleton import BONES, NUM_BONES, NUM_JOINTS, bone_flip_permutation, flip_permutation
+
+if TYPE_CHECKING:
+    import torch
+
+STRIDE = 4
+
+
+@dataclass(frozen=True)
+class TargetParams:
+    """SPEC §3 constants, in heatmap pixels."""
+
+    sigma: float = 6.0        # Gaussian width: H = exp(-d^2 / sigma^2)
+    heat_th: float = 0.6      # a positive pixel has H > heat_th ...
+    d_th: float = 36.0        # ... and squared distance <= d_th
+    delta: float = 8.0        # JGS half-width across the bone
+
+
+def encode_targets(kps: np.ndarray, input_size: int = 512, *, sigma: float = 6.0, d_th: float = 36.0,
+                   delta: float = 8.0, heat_th: float = 0.6, depth: np.ndarray | None = None,
+                   depth_valid: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Keypoints 8×3 [x, y, visibility] in input pixels → the targets the loss consumes.
+
+    Returns float32 arrays: "heatmap" 8×h×w, "offset" 16×h×w, "offset_mask" 16×h×w (1 on positives),
+    "jgs" 8×h×w, "joint_mask" 8 and "bone_mask" 8 (0 where a joint is unlabelled, so its channels
+    are left out of the loss), and with `depth` (S×S, any units, letterboxed like the image):
+    "depth" 1×S×S relative depth in [0, 1] over valid pixels and "depth_mask" 1×S×S.
+    `depth_valid` defaults to depth > 0 (0 = no reading).
+    """
+    kps = np.asarray(kps, dtype=np.float64)
+    if kps.shape != (NUM_JOINTS, 3):
+        raise ValueError(f"keypoints must be {NUM_JOINTS}×3 [x, y, visibility], got {kps.shape}")
+    if input_size % 32:
+        raise ValueError(f"input size must be a multiple of 32, got {input_size}")
+    hm_size = input_size // STRIDE
+    labelled = kps[:, 2] > 0
+    centres = kps[:, :2] / STRIDE                                  # 8×2 heatmap pixels
+
+    grid = np.arange(hm_size, dtype=np.float64)
+    dx = grid[None, None, :] - centres[:, 0, None, None]           # 8×1×w
+    dy = grid[None, :, None] - centres[:, 1, None, None]           # 8×h×1
+    dist2 = dx * dx + dy * dy                                      # 8×h×w
+    heat = np.exp(-dist2 / (sigma * sigma))
+    heat[~labelled] = 0.0
+    positive = (heat > heat_th) & (dist2 <= d_th)                  # 8×h×w
+
+    offset = np.zeros((2 * NUM_JOINTS, hm_size, hm_size), dtype=np.float32)
+    offset[0::2] = np.where(positive, -dx, 0.0)                    # O = p/4 - x_h
+    offset[1::2] = np.where(positive, -dy, 0.0)
+    offset_mask = np.repeat(positive, 2, axis=0).astype(np.float32)
+
+    bone_mask = np.array([labelled[i] and labelled[j] for i, j in BONES], dtype=np.float32)
+    jgs = bone_maps(centres, hm_size, delta) * bone_mask[:, None, None]
+
+    out = {
+        "heatmap": heat.astype(np.float32),
+        "offset": offset,
+        "offset_mask": offset_mask,
+        "jgs": jgs.astype(np.float32),
+        "joint_mask": labelled.astype(np.float32),
+        "bone_mask": bone_mask,
+    }
+    if depth is not None:
+        out["depth"], out["depth_mask"] = relative_depth(depth, input_size, depth_valid)
+    return out
+
+
+def bone_maps(centres_8x2: np.ndarray, hm_size: int, delta: float) -> np.ndarray:
+    """JGS membership (SPEC §3): 8 bones × h × w, 1 inside the band of half-width delta along each bone."""
+    starts = centres_8x2[[i for i, _ in BONES]]                    # B×2
+    ends = centres_8x2[[j for _, j in BONES]]
+    vec = ends - starts
+    length = np.linalg.norm(vec, axis=1)                           # B
+    safe = np.where(length > 0, length, 1.0)
+    v = vec / safe[:, None]                                        # unit along the bone
+    n = np.stack([-v[:, 1], v[:, 0]], axis=1)                      # unit normal
+    grid = np.arange(hm_size, dtype=np.float64)
+    qx = grid[None, None, :] - starts[:, 0, None, None]            # B×1×w
+    qy = grid[None, :, None] - starts[:, 1, None, None]            # B×h×1
+    along = v[:, 0, None, None] * qx + v[:, 1, None, None] * qy    # B×h×w
+    across = n[:, 0, None, None] * qx + n[:, 1, None, None] * qy
+    inside = (along >= 0) & (along <= length[:, None, None]) & (np.abs(across) <= delta)
+    inside &= np.isfinite(length)[:, None, None] & (length > 0)[:, None, None]
+    return inside.astype(np.float32)
+
+
+def relative_depth(depth: np.ndarray, input_size: int,
+                   valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """S×S depth (or grayscale) → (1×S×S relative depth in [0, 1] over valid pixels, 1×S×S mask)."""
+    depth = np.asarray(depth, dtype=np.float32)
+    if depth.shape != (input_size, input_size):
+        raise ValueError(f"depth must be {input_size}×{input_size} (letterboxed), got {depth.shape}")
+    valid = depth > 0 if valid is None else np.asarray(valid, dtype=bool)
+    rel = np.zeros_like(depth)
+    if valid.any():
+        lo, hi = float(depth[valid].min()), float(depth[valid].max())
+        rel[valid] = (depth[valid] - lo) / (hi - lo) if hi > lo else 0.0
+    return rel[None], valid[None].astype(np.float32)
+
+
+def flip_targets(targets: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Targets of the horizontally mirrored sample, on the heatmap grid (x_h → w-1-x_h).
+
+    Mirrors every map, swaps left/right joint and bone channels and negates x offsets. It equals
+    encoding keypoints mirrored as x' = S - STRIDE - x (the mirror of the heatmap grid).
+    """
+    perm = flip_permutation()
+    bperm = bone_flip_permutation()
+    out = dict(targets)
+    out["heatmap"] = targets["heatmap"][perm, :, ::-1].copy()
+    off = targets["offset"].reshape(NUM_JOINTS, 2, *targets["offset"].shape[1:])[perm, :, :, ::-1].copy()
+    off[:, 0] *= -1
+    off[off == 0] = 0.0                                            # no negative zeros
+    out["offset"] = off.reshape(targets["offset"].shape)
+    out["offset_mask"] = targets["offset_mask"].reshape(off.shape)[perm, :, :, ::-1].reshape(
+        targets["offset_mask"].shape).copy()
+    out["jgs"] = targets["jgs"][bperm, :, ::-1].copy()
+    out["joint_mask"] = targets["joint_mask"][perm].copy()
+    out["bone_mask"] = targets["bone_mask"][bperm].copy()
+    if "depth" in targets:
+        out["depth"] = targets["depth"][:, :, ::-1].copy()
+        out["depth_mask"] = targets["depth_mask"][:, :, ::-1].copy()
+    return out
+
+
+ArrayLike = Union[np.ndarray, "torch.Tensor"]
+
+
+def decode_keypoints(heatmap: ArrayLike, offset: ArrayLike) -> ArrayLike:
+    """Heatmap N×8×h×w (or 8×h×w) + offset N×16×h×w → keypoints N×8×3 [x, y, score] in input pixels.
+
+    The peak pixel of each heatmap plus its offset gives the sub-pixel joint; the score is the
+    peak value. Torch in, torch out (traceable, used inside the ONNX graph); numpy in, numpy out.
+    """
+    import torch
+
+    as_numpy = isinstance(heatmap, np.ndarray)
+    hm = torch.as_tensor(heatmap)
+    off = torch.as_tensor(offset)
+    single = hm.dim() == 3
+    if single:
+        hm, off = hm[None], off[None]
+    n, k, h, w = hm.shape
+    score, idx = hm.reshape(n, k, h * w).max(dim=2)                     # N×K
+    off = off.reshape(n, k, 2, h * w)
+    gather = idx[:, :, None, None].expand(n, k, 2, 1)
+    o = off.gather(3, gather)[..., 0]                                   # N×K×2
+    xh = (idx % w).to(hm.dtype)
+    yh = torch.div(idx, w, rounding_mode="floor").to(hm.dtype)
+    x = STRIDE * (xh + o[..., 0])
+    y = STRIDE * (yh + o[..., 1])
+    kp = torch.stack([x, y, score], dim=-1)
+    if single:
+        kp = kp[0]
+    return kp.numpy() if as_numpy else kp
