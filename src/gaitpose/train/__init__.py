@@ -1,0 +1,1 @@
+"""Loss, training loop, configs and checkpoints."""
