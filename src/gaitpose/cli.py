@@ -44,6 +44,35 @@ def build_parser() -> argparse.ArgumentParser:
             return 0
         return run
 
+    @_command(sub, "train", "pre-train or fine-tune from a TOML config (SPEC §6)")
+    def _train(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("--config", required=True, help="TOML config, e.g. configs/pretrain.toml")
+        p.add_argument("--resume", action="store_true", help="continue from last.pt in the run folder")
+        p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                       help='override a config value (TOML syntax), e.g. --set model="lite" --set optim.lr=1e-4')
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.train.config import load_config_with_overrides
+            from gaitpose.train.loop import train
+            train(load_config_with_overrides(args.config, args.overrides), resume=args.resume)
+            return 0
+        return run
+
+    @_command(sub, "eval", "PCKs@0.1 / @0.08 overall and per joint on a labelled dataset")
+    def _eval(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("--data", required=True, help="COCO-keypoints annotations JSON")
+        p.add_argument("--weights", default=None, help="checkpoint (default: the bundled model)")
+        p.add_argument("--json", dest="json_path", default=None, help="write the metrics here")
+        p.add_argument("--flip", action="store_true", help="flip test: average with the mirrored image")
+        p.add_argument("--batch-size", type=int, default=8)
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.train.evaluate import evaluate_file
+            evaluate_file(args.data, weights=args.weights, json_path=args.json_path, flip=args.flip,
+                          batch_size=args.batch_size)
+            return 0
+        return run
+
     return parser
 
 
