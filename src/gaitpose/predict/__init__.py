@@ -1,0 +1,1 @@
+"""Frame and video inference, subject following, ONNX export and runtime."""

@@ -1,0 +1,84 @@
+"""Keypoint backends: the network behind one call, PyTorch (CPU/CUDA) or an ONNX file (ONNX Runtime)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import torch
+
+from gaitpose.errors import GaitposeError
+
+
+class KeypointBackend(Protocol):
+    input_size: int
+    name: str
+
+    def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
+        """N×S×S×3 uint8 RGB → N×8×3 [x, y, score] in input pixels."""
+
+
+def to_tensor(images_nhw3: np.ndarray) -> np.ndarray:
+    """N×S×S×3 uint8 RGB → N×3×S×S float32 in [0, 1] (contiguous)."""
+    return np.ascontiguousarray(images_nhw3.transpose(0, 3, 1, 2), dtype=np.float32) / 255.0
+
+
+class TorchBackend:
+    """A checkpoint run with PyTorch (the bundled model when `weights` is None)."""
+
+    def __init__(self, weights: str | None = None, device: str = "auto", threads: int = 0, flip: bool = False):
+        from gaitpose.train.checkpoint import load_model
+
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if threads > 0:
+            torch.set_num_threads(threads)
+        self.device = torch.device(device)
+        self.model, self.meta = load_model(weights, self.device)
+        self.input_size = int(self.meta["input_size"])
+        self.flip = flip
+        self.name = f"pytorch-{self.device.type} {self.meta['model']}@{self.input_size}"
+
+    def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
+        from gaitpose.model.inference import infer_keypoints
+
+        x = torch.from_numpy(to_tensor(images_nhw3)).to(self.device)
+        return infer_keypoints(self.model, x, flip=self.flip).cpu().numpy()
+
+
+class OnnxBackend:
+    """An exported ONNX file (heatmap + offset outputs, or in-graph decoded keypoints) on ONNX Runtime."""
+
+    def __init__(self, path: str | Path, threads: int = 0):
+        import onnxruntime as ort
+
+        path = Path(path)
+        if not path.is_file():
+            raise GaitposeError(f"{path}: ONNX file not found")
+        opts = ort.SessionOptions()
+        if threads > 0:
+            opts.intra_op_num_threads = threads
+        try:
+            self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # noqa: BLE001 - an unreadable model file is a user error
+            raise GaitposeError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
+        inp = self.session.get_inputs()[0]
+        self.input_name = inp.name
+        self.input_size = int(inp.shape[-1])
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        self.name = f"onnxruntime {path.name}@{self.input_size}"
+
+    def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
+        from gaitpose.targets import decode_keypoints
+
+        result = dict(zip(self.outputs, self.session.run(None, {self.input_name: to_tensor(images_nhw3)})))
+        if "keypoints" in result:
+            return result["keypoints"]
+        return decode_keypoints(result["heatmap"], result["offset"])
+
+
+def make_backend(weights: str | None, onnx: str | None = None, device: str = "auto", threads: int = 0,
+                 flip: bool = False) -> KeypointBackend:
+    if onnx:
+        return OnnxBackend(onnx, threads)
+    return TorchBackend(weights, device, threads, flip)

@@ -1,0 +1,90 @@
+"""Video → keypoint tracks: stream frames, follow the subject, run the network in batches."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from gaitpose.predict.backends import KeypointBackend
+from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
+from gaitpose.predict.video import VideoInfo, iter_frames
+from gaitpose.skeleton import NUM_JOINTS
+
+
+@dataclass
+class Tracks:
+    """Keypoints of every analysed frame, in original-frame pixels."""
+
+    frames: np.ndarray                    # T frame indices (from the start of the file)
+    keypoints: np.ndarray                 # T×8×3 [x, y, score]; NaN where the frame could not be read
+    unreadable_frames: list[int] = field(default_factory=list)
+    frames_without_subject: int = 0       # frames where fewer than `min_joints` joints were found
+    seconds: float = 0.0
+
+    @property
+    def frames_per_s(self) -> float:
+        return len(self.frames) / self.seconds if self.seconds > 0 else float("nan")
+
+
+def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0, end_s: float | None = None,
+                batch_size: int = 8, follow: bool = True, follow_params: FollowParams | None = None,
+                progress: bool = True) -> Tracks:
+    """Run the keypoint network over the video (memory stays flat: one batch of frames at a time)."""
+    follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
+    frames: list[int] = []
+    keypoints: list[np.ndarray] = []
+    unreadable: list[int] = []
+    batch: list[tuple[int, np.ndarray]] = []
+    bar = _progress_bar(info, start_s, end_s, progress)
+    t0 = time.perf_counter()
+
+    def flush() -> None:
+        crops = follower.crops(len(batch)) if follow else [Crop.full(info.width, info.height)] * len(batch)
+        inputs, mappings = [], []
+        for (_, frame), crop in zip(batch, crops):
+            image, lb = crop.cut(frame, backend.input_size)
+            inputs.append(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+            mappings.append((crop, lb))
+        pred = backend(np.stack(inputs))                                   # N×8×3 input px
+        for (index, _), (crop, lb), kp in zip(batch, mappings, pred):
+            out = np.empty((NUM_JOINTS, 3))
+            out[:, :2] = crop.to_frame(kp[:, :2], lb)
+            out[:, 2] = np.clip(kp[:, 2], 0.0, 1.0)
+            follower.update(out)
+            frames.append(index)
+            keypoints.append(out)
+        if bar is not None:
+            bar.update(len(batch))
+            bar.set_postfix(fps=f"{len(frames) / (time.perf_counter() - t0):.1f}")
+        batch.clear()
+
+    for index, frame in iter_frames(info, start_s, end_s):
+        if frame is None:
+            if batch:
+                flush()
+            unreadable.append(index)
+            frames.append(index)
+            keypoints.append(np.full((NUM_JOINTS, 3), np.nan))
+            continue
+        follower.observe_motion(frame)
+        batch.append((index, frame))
+        if len(batch) == batch_size:
+            flush()
+    if batch:
+        flush()
+    if bar is not None:
+        bar.close()
+    seconds = time.perf_counter() - t0
+    kp = np.stack(keypoints) if keypoints else np.zeros((0, NUM_JOINTS, 3))
+    return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames, seconds)
+
+
+def _progress_bar(info: VideoInfo, start_s: float, end_s: float | None, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+    end = info.n_frames if end_s is None else min(info.n_frames or 10**9, int(round(end_s * info.fps)))
+    total = max(0, end - int(round(start_s * info.fps))) or None
+    return tqdm(total=total, desc="keypoints", unit="frame", dynamic_ncols=True)
