@@ -1,0 +1,119 @@
+"""The torch Dataset that feeds training and evaluation: returns exactly what the loss consumes.
+
+Per sample: read RGB (+ depth; else the grayscale of the RGB as depth label, SPEC §3), letterbox
+to S, augment in input space (training only), encode the SPEC §3 targets. All of it runs in the
+data-loader workers. Augmentation is random per (seed, epoch, index): call `set_epoch` at the start
+of every epoch (as with DistributedSampler) so each epoch sees new augmentations.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import cv2
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from gaitpose.data.augment import AugmentParams, augment
+from gaitpose.data.coco import Sample, load_coco_keypoints
+from gaitpose.data.letterbox import Letterbox
+from gaitpose.errors import GaitposeError
+from gaitpose.targets import TargetParams, encode_targets
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """What a KeypointDataset produces."""
+
+    input_size: int = 512
+    train: bool = False                        # augment (train) or not (validation / evaluation)
+    augment: AugmentParams = field(default_factory=AugmentParams)
+    targets: TargetParams = field(default_factory=TargetParams)
+    seed: int = 0
+
+
+class KeypointDataset(Dataset):
+    """Samples of our COCO-keypoints format → dicts of tensors (see `__getitem__`)."""
+
+    def __init__(self, data: str | os.PathLike | Sequence[Sample], config: DatasetConfig = DatasetConfig()) -> None:
+        self.samples: list[Sample] = (load_coco_keypoints(data) if isinstance(data, (str, os.PathLike))
+                                      else list(data))
+        self.config = config
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+        """One sample, S = input_size:
+
+        "image" 3×S×S float in [0, 1] (RGB); targets from `encode_targets` — "heatmap" 8×S/4×S/4,
+        "offset" and "offset_mask" 16×S/4×S/4, "jgs" 8×S/4×S/4, "joint_mask" 8, "bone_mask" 8,
+        "depth" and "depth_mask" 1×S×S; "keypoints" 8×3 in input pixels (after augmentation);
+        meta for evaluation: "keypoints_original" 8×3 in original pixels, "src_wh" (2,) with the
+        original size (→ `Letterbox(w, h, S).to_original`), "has_depth" and "index".
+        """
+        cfg = self.config
+        sample = self.samples[index]
+        image = read_rgb(sample)
+        lb = Letterbox(sample.width, sample.height, cfg.input_size)
+        image_s = lb.apply_image(image)
+        valid = lb.content_mask()
+        kps = sample.keypoints_8x3.copy()
+        kps[:, :2] = lb.to_input(kps[:, :2])
+        kps[kps[:, 2] == 0] = 0.0
+        if sample.depth_path is not None:
+            depth_s = lb.apply_image(read_depth(sample), interpolation=cv2.INTER_NEAREST)
+        else:
+            depth_s = cv2.cvtColor(image_s, cv2.COLOR_RGB2GRAY)        # pre-training rule: grayscale as depth
+
+        if cfg.train:
+            rng = np.random.default_rng((cfg.seed, self.epoch, index))
+            aug = augment(image_s, kps, rng, cfg.augment, depth=depth_s, valid=valid)
+            image_s, kps, depth_s, valid = aug.image, aug.keypoints_8x3, aug.depth, aug.valid
+        if sample.depth_path is not None:
+            valid = valid & (depth_s > 0)
+
+        tp = cfg.targets
+        targets = encode_targets(kps, cfg.input_size, sigma=tp.sigma, d_th=tp.d_th, delta=tp.delta,
+                                 heat_th=tp.heat_th, depth=depth_s, depth_valid=valid)
+        item = {name: torch.from_numpy(array) for name, array in targets.items()}
+        item["image"] = torch.from_numpy(image_s).permute(2, 0, 1).float().div_(255.0)
+        item["keypoints"] = torch.from_numpy(kps.astype(np.float32))
+        item["keypoints_original"] = torch.from_numpy(sample.keypoints_8x3.astype(np.float32))
+        item["src_wh"] = torch.tensor([sample.width, sample.height], dtype=torch.int64)
+        item["has_depth"] = torch.tensor(sample.depth_path is not None)
+        item["index"] = torch.tensor(index, dtype=torch.int64)
+        return item
+
+
+def read_rgb(sample: Sample) -> np.ndarray:
+    """H×W×3 uint8 RGB; GaitposeError when missing, unreadable or not the size the JSON states."""
+    path = Path(sample.image_path)
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise GaitposeError(f"image file not found or unreadable: {path}")
+    if image.shape[:2] != (sample.height, sample.width):
+        raise GaitposeError(f"{path}: image is {image.shape[1]}×{image.shape[0]}, the annotations say "
+                            f"{sample.width}×{sample.height}")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def read_depth(sample: Sample) -> np.ndarray:
+    """H×W float32 depth in millimetres (0 = no reading) from a 16-bit PNG of the RGB's size."""
+    path = Path(sample.depth_path)
+    depth = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if depth is None:
+        raise GaitposeError(f"depth file not found or unreadable: {path}")
+    if depth.dtype != np.uint16 or depth.ndim != 2:
+        raise GaitposeError(f"{path}: depth must be a 16-bit single-channel PNG in millimetres")
+    if depth.shape != (sample.height, sample.width):
+        raise GaitposeError(f"{path}: depth is {depth.shape[1]}×{depth.shape[0]}, expected "
+                            f"{sample.width}×{sample.height} (the size of its RGB image)")
+    return depth.astype(np.float32)
