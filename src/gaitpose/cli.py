@@ -44,6 +44,55 @@ def build_parser() -> argparse.ArgumentParser:
             return 0
         return run
 
+    @_command(sub, "import", "convert standard COCO 17-keypoint or LSP joints.mat annotations to our dataset format")
+    def _import(p: argparse.ArgumentParser) -> Runner:
+        sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
+        for source, what in (("coco", "COCO person-keypoints JSON"), ("lsp", "LSP joints.mat")):
+            q = sources.add_parser(source, help=f"import a {what}")
+            q.add_argument("annotations", help=what)
+            q.add_argument("--images", required=True, help="folder holding the images it lists")
+            q.add_argument("--out", required=True, help="output folder (annotations.json + images/)")
+            q.add_argument("--min-joints", type=int, default=6, help="keep people with at least this many of the 8 joints labelled")
+        sources.choices["lsp"].add_argument("--visible-flag", type=int, choices=(0, 1), default=None,
+                                            help="value of the 3rd row meaning 'visible' (default: detect)")
+
+        def run(args: argparse.Namespace) -> int:
+            import warnings
+            from gaitpose.data.importers import ImportParams, import_coco, import_lsp
+            params = ImportParams(min_labelled_joints=args.min_joints)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                if args.source == "coco":
+                    report = import_coco(args.annotations, args.images, args.out, params)
+                else:
+                    report = import_lsp(args.annotations, args.images, args.out, params, visible_flag=args.visible_flag)
+            for w in caught:
+                print(f"gaitpose import: warning: {w.message}", file=sys.stderr)
+            print(report.summary())
+            return 0
+        return run
+
+    @_command(sub, "split", "subject-wise 4:1 train/validation split of a dataset JSON")
+    def _split(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("data", help="dataset JSON (our COCO-keypoints format)")
+        p.add_argument("--out-train", required=True, help="where to write the training JSON")
+        p.add_argument("--out-val", required=True, help="where to write the validation JSON")
+        p.add_argument("--val-fraction", type=float, default=0.2, help="share of subjects (or frames) for validation")
+        p.add_argument("--seed", type=int, default=0)
+
+        def run(args: argparse.Namespace) -> int:
+            import warnings
+            from gaitpose.data.split import split_file
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                split = split_file(args.data, args.out_train, args.out_val, args.val_fraction, args.seed)
+            for w in caught:
+                print(f"gaitpose split: warning: {w.message}", file=sys.stderr)
+            how = f"by subject (validation: {', '.join(split.val_subjects)})" if split.by_subject else "frame-wise"
+            print(f"{len(split.train)} training and {len(split.val)} validation samples, split {how}")
+            return 0
+        return run
+
     @_command(sub, "train", "pre-train or fine-tune from a TOML config (SPEC §6)")
     def _train(p: argparse.ArgumentParser) -> Runner:
         p.add_argument("--config", required=True, help="TOML config, e.g. configs/pretrain.toml")
