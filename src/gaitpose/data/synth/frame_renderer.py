@@ -1,0 +1,119 @@
+"""One recording set-up (room, camera, props, subject, sensor) rendered frame by frame.
+
+The room and static props are ray cast once; each frame adds the moving body (plus exoskeleton
+and walker frame), contact shadows, joint labels from the exact depth, the sensor's depth and the
+degraded colour image.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gaitpose.data.synth import props as props_mod
+from gaitpose.data.synth.bodies import ArmStyle, Subject, arm_points, body_solids, joint_margins_m
+from gaitpose.data.synth.degrade import CameraLook, finish_image, vignette_map
+from gaitpose.data.synth.depth_sensor import DepthSensor, sensor_depth_mm
+from gaitpose.data.synth.exoskeleton import Exoskeleton, exoskeleton_solids
+from gaitpose.data.synth.geometry import body_axes
+from gaitpose.data.synth.labels import joint_labels
+from gaitpose.data.synth.raycast import pixel_rays, render_solids
+from gaitpose.data.synth.scene import Room, apply_contact_shadows, render_room
+from gaitpose.data.synth.solids import Solid, to_camera
+from gaitpose.skeleton import JOINTS
+
+
+@dataclass(frozen=True)
+class View:
+    """Pinhole intrinsics (pixels) and world→camera pose p_c = R p_w + t of a size×size camera."""
+
+    fx: float
+    fy: float
+    cx: float
+    cy: float
+    size_px: int
+    rotation: np.ndarray
+    translation: np.ndarray
+
+    @property
+    def intrinsics(self) -> tuple[float, float, float, float]:
+        return self.fx, self.fy, self.cx, self.cy
+
+    def to_camera(self, points_nx3: np.ndarray) -> np.ndarray:
+        return np.asarray(points_nx3, float) @ self.rotation.T + self.translation
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything fixed during one recording."""
+
+    subject: Subject
+    arm_style: ArmStyle
+    exoskeleton: Exoskeleton | None
+    prop: props_mod.Prop
+    room: Room
+    view: View
+    sensor: DepthSensor
+    look: CameraLook
+
+
+@dataclass
+class RenderedFrame:
+    bgr: np.ndarray  # H×W×3 uint8
+    depth_mm: np.ndarray  # H×W uint16, sensor model (0 = no reading)
+    depth_exact_m: np.ndarray  # H×W float32, inf = nothing
+    solid_id: np.ndarray  # H×W int16, -1 room, ≥ 0 index into `solids`
+    keypoints_8x3: np.ndarray  # x, y, v (COCO)
+    joints_cam_8x3: np.ndarray  # exact joint centres in camera coordinates (m)
+    solids: list[Solid]
+
+
+class FrameRenderer:
+    """Renders poses of one Setup; build once per recording."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup
+        v = setup.view
+        self.rays = pixel_rays(v.fx, v.fy, v.cx, v.cy, v.size_px, v.size_px)
+        self.background = render_room(setup.room, self.rays, v.rotation, v.translation)
+        self.static_solids = to_camera(props_mod.static_prop_solids(setup.prop), v.rotation, v.translation)
+        buffers = self.background.buffers
+        render_solids(buffers, self.static_solids, self.rays, v.intrinsics, self.background.light)
+        # Floor pixels hidden by props take no shadow.
+        keep = buffers.solid_id.reshape(-1)[self.background.floor_index] < 0
+        self.background.floor_index = self.background.floor_index[keep]
+        self.background.floor_xy_m = self.background.floor_xy_m[keep]
+        self.vignette = vignette_map(v.size_px, v.size_px, setup.look.vignette)
+        self.margins_m = joint_margins_m(setup.subject)
+
+    def moving_solids(self, pose: dict[str, np.ndarray]) -> list[Solid]:
+        """Body, exoskeleton and walker frame for one pose (world coordinates)."""
+        s = self.setup
+        forward, right = body_axes(pose)
+        hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
+        grips = props_mod.grip_points(s.prop, hip_mid, forward, right)
+        solids = body_solids(pose, s.subject, arm_points(pose, s.subject, s.arm_style, grips))
+        if s.exoskeleton is not None:
+            solids += exoskeleton_solids(pose, s.subject, s.exoskeleton)
+        if s.prop.kind == "walker_frame":
+            solids += props_mod.walker_frame_solids(s.prop, hip_mid, forward, right)
+        return solids
+
+    def render(self, pose: dict[str, np.ndarray], rng: np.random.Generator) -> RenderedFrame:
+        s, v = self.setup, self.setup.view
+        buffers = self.background.buffers.copy()
+        hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
+        feet = [(pose[f"{side}_heel"] + pose[f"{side}_toe"]) / 2 for side in ("left", "right")]
+        blobs = [[hip_mid[0], hip_mid[1], 0.25, 0.35]] + [
+            [f[0], f[1], 0.12, 0.5 * np.exp(-max(f[2], 0.0) / 0.1)] for f in feet]
+        apply_contact_shadows(buffers, self.background, np.array(blobs))
+        solids = to_camera(self.moving_solids(pose), v.rotation, v.translation)
+        first = len(self.static_solids)
+        render_solids(buffers, solids, self.rays, v.intrinsics, self.background.light, first_id=first)
+        joints_cam = v.to_camera(np.array([pose[j] for j in JOINTS]))
+        keypoints = joint_labels(joints_cam, buffers.depth_m, v.intrinsics, self.margins_m)
+        moving = buffers.solid_id >= first
+        bgr = finish_image(buffers.rgb, moving, s.look, self.vignette, rng)
+        depth_mm = sensor_depth_mm(buffers.depth_m, s.sensor, rng)
+        ids = np.where(moving, buffers.solid_id - first, -1).astype(np.int16)
+        return RenderedFrame(bgr, depth_mm, buffers.depth_m, ids, keypoints, joints_cam, solids)
