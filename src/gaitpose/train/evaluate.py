@@ -9,6 +9,7 @@ import torch
 from gaitpose.metrics import pcks, pcks_per_joint
 from gaitpose.model.inference import infer_keypoints
 from gaitpose.skeleton import JOINTS
+from gaitpose.train.datasets import input_scale, make_dataset
 
 
 def collect_predictions(model: torch.nn.Module, batches: Iterable[dict[str, Any]], device: torch.device,
@@ -21,7 +22,7 @@ def collect_predictions(model: torch.nn.Module, batches: Iterable[dict[str, Any]
         images = batch["image"].to(device, non_blocking=True)
         preds.append(infer_keypoints(model, images, flip=flip).cpu().numpy())
         gts.append(batch["keypoints"].numpy())
-        scales.append(batch["scale"].numpy())
+        scales.append(input_scale(batch))
     model.train(was_training)
     return np.concatenate(preds), np.concatenate(gts), np.concatenate(scales)
 
@@ -59,13 +60,12 @@ def evaluate_file(data_path: str, weights: str | None = None, json_path: str | N
     """`gaitpose eval`: load the checkpoint (bundled when None), score it on `data_path`, print and write JSON."""
     from torch.utils.data import DataLoader
 
-    from gaitpose.data.dataset import build_dataset
     from gaitpose.formats import write_json_atomic
     from gaitpose.train.checkpoint import load_model
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model, meta = load_model(weights, device)
-    dataset = build_dataset([data_path], input_size=meta["input_size"], augment=False)
+    dataset = make_dataset([data_path], meta["input_size"], train=False)
     loader = DataLoader(dataset, batch_size=batch_size, num_workers=workers)
     pred, gt, scale = collect_predictions(model, loader, device, flip=flip)
     metrics = keypoint_metrics(pred, gt, scale)

@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 import torch
 import torch.distributed as dist
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torch.utils.data import DataLoader, DistributedSampler
 
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic, write_json_atomic
 from gaitpose.model import build_model
 from gaitpose.train.checkpoint import read_checkpoint, save_checkpoint
 from gaitpose.train.config import TrainConfig
+from gaitpose.train.datasets import make_dataset, set_epoch
 from gaitpose.train.evaluate import collect_predictions, format_metrics, keypoint_metrics
 from gaitpose.train.loss import LossWeights, multitask_loss
 
@@ -65,13 +66,6 @@ def _seed_worker(worker_id: int) -> None:
     seed = torch.initial_seed() % 2**32
     np.random.seed(seed)
     random.seed(seed)
-
-
-def make_dataset(paths: list[str], cfg: TrainConfig, train: bool) -> Dataset:
-    """The COCO-keypoints dataset(s) of `paths`, augmented when training."""
-    from gaitpose.data.dataset import build_dataset
-    return build_dataset(paths, input_size=cfg.input_size, augment=train and cfg.data.augment, seed=cfg.seed,
-                         max_images=cfg.data.max_train_images if train else 0)
 
 
 def _to_device(batch: dict[str, Any], device: torch.device, channels_last: bool) -> dict[str, Any]:
@@ -138,13 +132,14 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         optimizer.load_state_dict(ckpt["optimizer"])
         start_epoch, step, best = ckpt["epoch"] + 1, ckpt["step"], ckpt.get("best_pcks@0.08", -math.inf)
 
-    train_set = make_dataset(cfg.data.train, cfg, train=True)
-    val_set = make_dataset(cfg.data.val, cfg, train=False) if cfg.data.val else None
+    train_set = make_dataset(cfg.data.train, cfg.input_size, train=cfg.data.augment, seed=cfg.seed,
+                             max_images=cfg.data.max_train_images)
+    val_set = make_dataset(cfg.data.val, cfg.input_size, train=False) if cfg.data.val else None
     sampler = DistributedSampler(train_set, d.world, d.rank, shuffle=True, seed=cfg.seed) if d.world > 1 else None
     generator = torch.Generator().manual_seed(cfg.seed)
     loader = DataLoader(train_set, batch_size=cfg.batch_size, shuffle=sampler is None, sampler=sampler,
                         num_workers=cfg.data.workers, pin_memory=use_cuda, drop_last=len(train_set) > cfg.batch_size,
-                        worker_init_fn=_seed_worker, generator=generator, persistent_workers=cfg.data.workers > 0)
+                        worker_init_fn=_seed_worker, generator=generator)   # fresh workers see set_epoch
     val_loader = DataLoader(val_set, batch_size=cfg.batch_size, num_workers=cfg.data.workers) if val_set else None
     net = torch.nn.parallel.DistributedDataParallel(
         model, device_ids=[d.local_rank] if use_cuda else None) if d.world > 1 else model
@@ -155,6 +150,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     for epoch in range(start_epoch, cfg.epochs):
         if sampler is not None:
             sampler.set_epoch(epoch)
+        set_epoch(train_set, epoch)
         lr = _lr_at(cfg, epoch)
         for group in optimizer.param_groups:
             group["lr"] = lr

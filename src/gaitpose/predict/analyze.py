@@ -1,0 +1,94 @@
+"""`gaitpose analyze VIDEO --out DIR`: video → keypoints → gait analysis → report and overlay.
+
+Partial results are never lost: keypoints.csv is written as soon as the network has run, so a
+failure of the gait step (no person, fewer than two strides) still leaves the tracks, and
+`analysis.json` says what happened.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from gaitpose.errors import GaitposeError
+from gaitpose.formats import write_json_atomic, write_keypoints_csv
+from gaitpose.predict.backends import make_backend
+from gaitpose.predict.track import Tracks, track_video
+from gaitpose.predict.video import VideoInfo, iter_frames, probe_video
+
+
+@dataclass
+class AnalyzeOptions:
+    weights: str | None = None        # checkpoint; None = bundled model
+    onnx: str | None = None           # run this ONNX file with ONNX Runtime instead
+    device: str = "auto"
+    threads: int = 0
+    batch_size: int = 8
+    start_s: float = 0.0
+    end_s: float | None = None
+    fps: float | None = None          # overrides the container's frame rate
+    follow: bool = True               # crop around the subject
+    flip: bool = False                # flip test (slower, PyTorch only)
+    overlay: bool = True
+    min_score: float = 0.3
+    progress: bool = True
+
+
+def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOptions,
+                  run_gait: Callable[[np.ndarray, float], Any] | None = None) -> dict[str, Any]:
+    """Run the whole job; returns the analysis record written to `analysis.json`.
+
+    `run_gait(keypoints T×8×3, fps)` does the gait analysis and writes its files into `out_dir`,
+    returning (angles dict of T arrays, events list of (side, event, frame)) for the overlay.
+    """
+    out_dir = Path(out_dir)
+    info = probe_video(video, options.fps)
+    if options.start_s < 0 or (options.end_s is not None and options.end_s <= options.start_s):
+        raise GaitposeError(f"--start/--end: expected 0 <= start < end, got {options.start_s} and {options.end_s}")
+    backend = make_backend(options.weights, options.onnx, options.device, options.threads, options.flip)
+    tracks = track_video(info, backend, options.start_s, options.end_s, options.batch_size, options.follow,
+                         progress=options.progress)
+    if len(tracks.frames) == 0:
+        raise GaitposeError(f"{video}: no frame in the requested range ({options.start_s}–{options.end_s} s)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_keypoints_csv(out_dir / "keypoints.csv", tracks.keypoints, info.fps, frames=tracks.frames)
+    record: dict[str, Any] = {
+        "video": str(video), "fps": info.fps, "frame_size": [info.width, info.height],
+        "frames_analysed": int(len(tracks.frames)), "first_frame": int(tracks.frames[0]),
+        "unreadable_frames": tracks.unreadable_frames,
+        "frames_without_subject": int(tracks.frames_without_subject),
+        "backend": backend.name, "keypoint_frames_per_s": round(tracks.frames_per_s, 2),
+        "options": asdict(options), "status": "keypoints written",
+    }
+    found = np.isfinite(tracks.keypoints[..., 0]) & (tracks.keypoints[..., 2] >= options.min_score)
+    if found.sum(axis=1).max(initial=0) < 4:
+        record["status"] = "no person found"
+        write_json_atomic(out_dir / "analysis.json", record)
+        raise GaitposeError(f"{video}: no person found in {len(tracks.frames)} frames "
+                            f"(keypoints.csv kept in {out_dir}; see analysis.json)")
+    angles, events = {}, []
+    if run_gait is not None:
+        try:
+            angles, events = run_gait(tracks.keypoints, info.fps)
+            record["status"] = "complete"
+        except GaitposeError as exc:
+            record["status"] = f"gait analysis failed: {exc}"
+            write_json_atomic(out_dir / "analysis.json", record)
+            if options.overlay:
+                _overlay(info, tracks, out_dir, options, angles, events)
+            raise GaitposeError(f"{exc} (keypoints.csv and overlay kept in {out_dir})") from None
+    if options.overlay:
+        _overlay(info, tracks, out_dir, options, angles, events)
+    write_json_atomic(out_dir / "analysis.json", record)
+    return record
+
+
+def _overlay(info: VideoInfo, tracks: Tracks, out_dir: Path, options: AnalyzeOptions,
+             angles: dict[str, np.ndarray], events: list[tuple[str, str, int]]) -> None:
+    from gaitpose.report.overlay import render_overlay
+
+    end_s = (tracks.frames[-1] + 1) / info.fps
+    render_overlay(iter_frames(info, options.start_s, end_s), str(out_dir / "overlay.mp4"), info.fps,
+                   (info.width, info.height), tracks.frames, tracks.keypoints, angles, events, options.min_score)
