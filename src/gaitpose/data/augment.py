@@ -146,7 +146,8 @@ def colour_jitter(image: np.ndarray, rng: np.random.Generator, params: AugmentPa
     """Random brightness, contrast and saturation on an H×W×3 uint8 image."""
     img = image.astype(np.float32)
     gray = img.mean(axis=2, keepdims=True)
+    mean = float(gray.mean())              # the saturation step leaves the global mean unchanged
     img = gray + (img - gray) * rng.uniform(1 - params.saturation, 1 + params.saturation)
-    img = img.mean() + (img - img.mean()) * rng.uniform(1 - params.contrast, 1 + params.contrast)
+    img = mean + (img - mean) * rng.uniform(1 - params.contrast, 1 + params.contrast)
     img = img + 255.0 * rng.uniform(-params.brightness, params.brightness)
     return np.clip(img + 0.5, 0, 255).astype(np.uint8)
