@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test demo bench clean
+.PHONY: setup test demo bench data train-cpu clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,25 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/gaitpose bench --json bench.json
+
+# Training data: the real samples of ../shared/data imported to our format, and synthetic walks,
+# each split 4:1 (subject-wise where subjects exist). Generated under data/ (not committed).
+SHARED := ../shared/data
+SYNTH_SUBJECTS ?= 40
+SYNTH_FRAMES ?= 50
+SYNTH_SIZE ?= 384
+
+data: $(STAMP)
+	$(BIN)/gaitpose import lsp $(SHARED)/lsp/joints.mat --images $(SHARED)/lsp/images --out data/real/lsp
+	$(BIN)/gaitpose import coco $(SHARED)/coco-mini/person_keypoints_train2017.json --images $(SHARED)/coco-mini/images --out data/real/coco
+	$(BIN)/gaitpose split data/real/lsp/annotations.json --out-train data/real/lsp_train.json --out-val data/real/lsp_val.json
+	$(BIN)/gaitpose split data/real/coco/annotations.json --out-train data/real/coco_train.json --out-val data/real/coco_val.json
+	$(BIN)/gaitpose synth --out data/synth --subjects $(SYNTH_SUBJECTS) --frames-per-subject $(SYNTH_FRAMES) --size $(SYNTH_SIZE) --preset mixed --workers 2
+	$(BIN)/gaitpose split data/synth/annotations.json --out-train data/synth/train.json --out-val data/synth/val.json
+
+# The bundled model's recipe on CPU (see docs/model-card.md).
+train-cpu: $(STAMP)
+	$(BIN)/gaitpose train --config configs/cpu_lite_synth.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
