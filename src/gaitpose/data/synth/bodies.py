@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gaitpose.data.synth.geometry import UP, body_axes, frame, sagittal_angle_rad, unit
+from gaitpose.data.synth.geometry import UP, body_axes, frame, sagittal_angle_rad, two_link, unit
 from gaitpose.data.synth.materials import PATTERNS, Material
 from gaitpose.data.synth.solids import Capsule, Ellipsoid, Solid
 
@@ -89,16 +89,6 @@ class ArmStyle:
     elbow_flex_deg: float = 20.0
 
 
-def _two_link(shoulder: np.ndarray, target: np.ndarray, l1: float, l2: float, bend: np.ndarray) -> np.ndarray:
-    """Elbow position reaching `target` from `shoulder` with the elbow bending towards `bend`."""
-    to = target - shoulder
-    dist = float(np.clip(np.linalg.norm(to), abs(l1 - l2) + 1e-6, l1 + l2 - 1e-6))
-    axis = unit(to)
-    along = (l1 * l1 - l2 * l2 + dist * dist) / (2 * dist)
-    side = np.sqrt(max(l1 * l1 - along * along, 0.0))
-    return shoulder + along * axis + side * unit(bend - (bend @ axis) * axis)
-
-
 def arm_points(pose: dict[str, np.ndarray], subject: Subject, style: ArmStyle,
                grips: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Elbow and wrist per side ('left_elbow', 'left_wrist', …) in world coordinates."""
@@ -108,7 +98,7 @@ def arm_points(pose: dict[str, np.ndarray], subject: Subject, style: ArmStyle,
     for side, outward in (("left", -right), ("right", right)):
         shoulder = pose[f"{side}_shoulder"]
         if grips and side in grips:
-            elbow = _two_link(shoulder, grips[side], l1, l2, -forward + 0.3 * outward)
+            elbow = two_link(shoulder, grips[side], l1, l2, -forward + 0.3 * outward)
             out[f"{side}_elbow"], out[f"{side}_wrist"] = elbow, grips[side]
             continue
         thigh = sagittal_angle_rad(pose[f"{side}_knee"] - pose[f"{side}_hip"], forward)

@@ -99,10 +99,11 @@ def generate(config: SynthConfig) -> dict:
     path = write_annotations(config.out_dir, samples,
                              f"gaitpose synth: preset {config.preset}, seed {config.seed}, {config.subjects} subjects")
     n_frames = len(samples)
-    videos: list[Path] = []
+    videos: list[tuple[Path, int]] = []
     if config.video:
-        from gaitpose.data.synth.video import write_videos
-        video_seeds = np.random.SeedSequence([config.seed, 1]).spawn(config.subjects)
-        videos = write_videos(config, video_seeds)
+        from gaitpose.data.synth.video import write_video
+        jobs = [(config, i, s) for i, s in enumerate(np.random.SeedSequence([config.seed, 1]).spawn(config.subjects))]
+        videos = _map(write_video, jobs, config.workers)
     elapsed = time.perf_counter() - start
-    return {"annotations": path, "images": n_frames, "videos": videos, "seconds": elapsed}
+    return {"annotations": path, "images": n_frames, "videos": [v for v, _ in videos], "seconds": elapsed,
+            "frames_rendered": n_frames + sum(n for _, n in videos)}

@@ -32,3 +32,13 @@ def body_axes(pose: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 def sagittal_angle_rad(vector: np.ndarray, forward: np.ndarray) -> float:
     """Angle of a segment vector from the downward vertical, positive forward (SPEC §8 sign)."""
     return float(np.arctan2(vector @ forward, -(vector @ UP)))
+
+
+def two_link(root: np.ndarray, target: np.ndarray, l1: float, l2: float, bend: np.ndarray) -> np.ndarray:
+    """Middle joint (knee, elbow) of a chain of lengths l1, l2 from `root` to `target`, bent towards `bend`."""
+    to = target - root
+    dist = float(np.clip(np.linalg.norm(to), abs(l1 - l2) + 1e-6, l1 + l2 - 1e-6))
+    axis = unit(to)
+    along = (l1 * l1 - l2 * l2 + dist * dist) / (2 * dist)
+    side = np.sqrt(max(l1 * l1 - along * along, 0.0))
+    return root + along * axis + side * unit(bend - (bend @ axis) * axis)

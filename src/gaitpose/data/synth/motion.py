@@ -1,8 +1,8 @@
 """A walk as the renderer sees it: named 3D points over time, plus the walker's exact truth.
 
-The kinematics come from `gaitpose.data.walker` (the one walker); this module only adapts a
-GaitStyle to its parameters and offers what the renderer needs (a pose per frame, which frames
-are in view).
+The kinematics should come from `gaitpose.data.walker` (the one walker); until it lands they come
+from `stand_in_walker`. This module adapts a GaitStyle to the walker's parameters and offers what
+the renderer needs (a pose per frame, which frames are in view).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np
 from gaitpose.data.synth.frame_renderer import View
 from gaitpose.data.synth.labels import project
 from gaitpose.data.synth.presets import GaitStyle
-from gaitpose.errors import GaitposeError
+from gaitpose.data.synth.stand_in_walker import WalkParams, simulate
 from gaitpose.skeleton import JOINTS
 
 POINT_NAMES: tuple[str, ...] = JOINTS + ("left_heel", "right_heel", "left_toe", "right_toe", "pelvis", "neck", "head")
@@ -51,10 +51,14 @@ class Walk:
         return idx if len(idx) else np.array([int(np.argmin(np.abs(self.points["pelvis"][:, 0] - self.view_centre_x_m())))])
 
 
-def simulate_walk(rng: np.random.Generator, style: GaitStyle, height_m: float, fps: float) -> Walk:
-    """Run the walker for `style` → Walk (about four gait cycles)."""
-    try:
-        from gaitpose.data import walker  # noqa: F401
-    except ImportError:
-        raise GaitposeError("the kinematic walker (gaitpose.data.walker) is not installed yet") from None
-    raise GaitposeError("walker adapter not written yet")
+def simulate_walk(rng: np.random.Generator, style: GaitStyle, height_m: float, fps: float,
+                  n_cycles: float = 3.0) -> Walk:
+    """Walk `n_cycles` gait cycles in `style`, facing a random way, starting at a random phase."""
+    lift = tuple(0.09 * height_m / 1.75 * k for k in style.knee_flexion_scale)
+    params = WalkParams(height_m=height_m, cycle_s=style.cycle_s, stride_m=0.8 * height_m * style.step_scale,
+                        stance_fraction=style.stance_fraction, swing_lift_m=lift, ankle_scale=style.ankle_scale,
+                        right_phase=0.5, n_cycles=n_cycles, fps=fps, treadmill=style.treadmill,
+                        facing=float(rng.choice([-1.0, 1.0])),
+                        trunk_lean_deg=float(rng.uniform(0, 4) + (6.0 if style.exoskeleton else 0.0)))
+    points, truth = simulate(params)
+    return Walk(fps, points, truth)
