@@ -27,6 +27,8 @@ class Walk:
     fps: float
     points: dict[str, np.ndarray]
     truth: Any = None
+    height_m: float = float("nan")
+    facing: float = 1.0  # walking towards +x (1) or -x (-1)
 
     @property
     def n_frames(self) -> int:
@@ -34,6 +36,13 @@ class Walk:
 
     def pose(self, frame: int) -> dict[str, np.ndarray]:
         return {name: p[frame] for name, p in self.points.items()}
+
+    def image_direction(self, view: View) -> str:
+        """'left' or 'right': the way the subject faces in the image."""
+        pelvis = self.points["pelvis"][0]
+        ends = view.to_camera(np.stack([pelvis, pelvis + [self.facing, 0.0, 0.0]]))
+        xy = project(ends, view.intrinsics)
+        return "right" if xy[1, 0] > xy[0, 0] else "left"
 
     def view_centre_x_m(self) -> float:
         """Where along the walking line the camera should look (the middle of the pelvis path)."""
@@ -61,4 +70,4 @@ def simulate_walk(rng: np.random.Generator, style: GaitStyle, height_m: float, f
                         facing=float(rng.choice([-1.0, 1.0])),
                         trunk_lean_deg=float(rng.uniform(0, 4) + (6.0 if style.exoskeleton else 0.0)))
     points, truth = simulate(params)
-    return Walk(fps, points, truth)
+    return Walk(fps, points, truth, height_m, params.facing)
