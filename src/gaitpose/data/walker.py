@@ -128,6 +128,13 @@ def _smooth(p: np.ndarray) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * p)
 
 
+def _hermite(s: np.ndarray, p0, m0, p1, m1) -> np.ndarray:
+    """Cubic Hermite on s in [0, 1]: values p0, p1 and slopes (per unit s) m0, m1 at the ends."""
+    s = np.clip(s, 0.0, 1.0)
+    s2, s3 = s * s, s * s * s
+    return (2 * s3 - 3 * s2 + 1) * p0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * p1 + (s3 - s2) * m1
+
+
 def _segment_angle(top_nx2: np.ndarray, bottom_nx2: np.ndarray) -> np.ndarray:
     """SPEC §8: angle of top→bottom from the downward vertical, positive forward (radians)."""
     d = bottom_nx2 - top_nx2
@@ -219,6 +226,16 @@ class _Walk:
         shank = _segment_angle(knee, ankle)
         return thigh, shank
 
+    def _stance_rates(self, side: str, t: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        """(thigh, knee-flexion) angular velocities (rad/s) of the stance leg between t and t + dt."""
+        vals = []
+        for tt in (t, t + dt):
+            ankle, _ = self.stance_foot(side, tt)
+            hip = np.stack([self.pelvis_u(tt), self.pelvis_v(tt)], -1)
+            th, sh = self.leg_ik(hip, ankle)
+            vals.append((th, th - sh))
+        return (vals[1][0] - vals[0][0]) / dt, (vals[1][1] - vals[0][1]) / dt
+
     def leg(self, side: str, t: np.ndarray, hip: np.ndarray) -> dict[str, np.ndarray]:
         """Ankle, heel, toe, knee (N×2) of one leg over time."""
         p = self.p
@@ -237,12 +254,19 @@ class _Walk:
             hip_hs = np.stack([self.pelvis_u(t_hs), self.pelvis_v(t_hs)], -1)
             th_to, sh_to = self.leg_ik(hip_to, a_to)
             th_hs, sh_hs = self.leg_ik(hip_hs, a_hs)
-            k_to, k_hs = th_to - sh_to, th_hs - sh_hs
-            thigh = th_to + (th_hs - th_to) * _smooth(s)
-            base = k_to + (k_hs - k_to) * _smooth(s)
-            peak_s = 0.3
-            bump = np.sin(np.pi * np.clip(s, 0, 1) ** (np.log(0.5) / np.log(peak_s)))
-            base_at_peak = k_to + (k_hs - k_to) * _smooth(np.full_like(s, peak_s))
+            # The swing leaves stance with the stance leg's angular velocities (push-off continues into
+            # initial swing) and arrives at heel strike at rest (terminal swing decelerates the leg).
+            dt = 1e-4
+            w_th_to, w_k_to = self._stance_rates(side, t_to - dt, dt)
+            w_th_hs = w_k_hs = 0.0
+            dur = t_hs - t_to
+            thigh = _hermite(s, th_to, w_th_to * dur, th_hs, w_th_hs * dur)
+            base = _hermite(s, th_to - sh_to, w_k_to * dur, th_hs - sh_hs, w_k_hs * dur)
+            peak_s, a_exp = 0.3, 2.0
+            b_exp = a_exp * (1 - peak_s) / peak_s
+            sc = np.clip(s, 0, 1)
+            bump = (sc / peak_s) ** a_exp * ((1 - sc) / (1 - peak_s)) ** b_exp
+            base_at_peak = _hermite(np.full_like(s, peak_s), th_to - sh_to, w_k_to * dur, th_hs - sh_hs, w_k_hs * dur)
             amp = np.maximum(np.deg2rad(p.knee_peak_deg) * self.knee_scale[side] - base_at_peak, 0.0)
             knee_flex = base + amp * bump
             shank = thigh - knee_flex

@@ -1,0 +1,129 @@
+"""Gait events from keypoints: heel strike and toe off per side.
+
+Method (Zeni et al. 2008, "Two simple methods for determining gait events during treadmill and
+overground walking using kinematic data", Gait & Posture 27:710-714): the foot's horizontal position
+relative to the pelvis along the walking direction peaks forward at heel strike and backward at toe
+off. We use the ankle (the skeleton has no heel marker). It works overground and on a treadmill,
+and needs no threshold fitted to a walking speed.
+
+Toe off is then refined: the position minimum comes when the ankle has caught up with the pelvis, which
+is after the foot has left the floor (more so in slow gait). Toe off is taken where the ankle's forward
+speed, measured from its speed during foot flat (zero overground, minus the belt speed on a
+treadmill), last rises through `TOE_OFF_SPEED_FRACTION` of the swing's peak speed before that peak —
+a velocity threshold in the spirit of Ghoussayni et al. (2004), "Assessment and validation of a simple
+automated method for the detection of gait events and intervals", Gait & Posture 20:266-272, made
+relative so that it holds at any walking speed.
+
+Robustness: the step period is first estimated from the autocorrelation of the signal (so a 0.8 s
+and a 3 s cycle are handled alike); extrema must be at least 0.6 of a cycle apart and prominent
+(30 % of the signal's 5–95 % range); an extremum next to missing data is not accepted (a gap may
+hide the true one); sub-frame times come from a parabola through the peak and its neighbours.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from gaitpose.gait.geometry import pelvis
+from gaitpose.skeleton import SIDE_JOINTS, SIDES
+
+TOE_OFF_SPEED_FRACTION = 0.10
+MIN_CYCLE_S, MAX_CYCLE_S = 0.5, 5.0  # search range of the cycle period (covers 0.8-3 s gait)
+
+
+def foot_signal(xy_tx8x2: np.ndarray, side: str, direction: int) -> np.ndarray:
+    """Forward ankle position relative to the pelvis (T), in camera-plane units."""
+    ankle = xy_tx8x2[:, SIDE_JOINTS[side]["ankle"], 0]
+    return direction * (ankle - pelvis(xy_tx8x2)[:, 0])
+
+
+def estimate_cycle_s(signals: list[np.ndarray], fps: float) -> float | None:
+    """Gait cycle from the first autocorrelation peak of the foot signals (NaN-aware)."""
+    acc = None
+    for x in signals:
+        x = x - np.nanmean(x)
+        ok = np.isfinite(x).astype(float)
+        x0 = np.where(ok > 0, x, 0.0)
+        n = len(x0)
+        lags = np.arange(min(n, int(MAX_CYCLE_S * fps) + 2))
+        num = np.array([np.dot(x0[: n - L], x0[L:]) for L in lags])
+        cnt = np.array([np.dot(ok[: n - L], ok[L:]) for L in lags]).astype(float)
+        ac = np.where(cnt > 0.3 * n, num / np.maximum(cnt, 1), np.nan)
+        acc = ac if acc is None else acc + ac
+    if acc is None:
+        return None
+    lo, hi = int(MIN_CYCLE_S * fps), min(int(MAX_CYCLE_S * fps), len(acc) - 1)
+    if hi <= lo:
+        return None
+    seg = np.nan_to_num(acc[lo:hi + 1], nan=-np.inf)
+    peaks, _ = find_peaks(seg)
+    if len(peaks) == 0:
+        return None
+    # The first peak nearly as high as the highest: multiples of the cycle correlate as well.
+    best = peaks[np.flatnonzero(seg[peaks] >= 0.8 * seg[peaks].max())[0]]
+    return (lo + best) / fps
+
+
+def _refine(x: np.ndarray, i: int) -> float:
+    """Sub-frame position of an extremum at i from a parabola through i-1, i, i+1."""
+    a, b, c = x[i - 1], x[i], x[i + 1]
+    den = a - 2 * b + c
+    return i + (0.5 * (a - c) / den if den != 0 else 0.0)
+
+
+def extrema(x: np.ndarray, fps: float, cycle_s: float, maximum: bool) -> list[float]:
+    """Frame positions (fractional) of prominent maxima (or minima), away from missing data."""
+    s = x if maximum else -x
+    ok = np.isfinite(s)
+    if ok.sum() < 5:
+        return []
+    rng = np.nanquantile(s, 0.95) - np.nanquantile(s, 0.05)
+    peaks, _ = find_peaks(np.where(ok, s, -np.inf), distance=max(1, int(0.6 * cycle_s * fps)),
+                          prominence=0.3 * rng)
+    out = []
+    for i in peaks:
+        if 1 <= i < len(s) - 1 and ok[i - 1] and ok[i + 1]:
+            out.append(_refine(s, i))
+    return out
+
+
+def detect_events(xy_tx8x2: np.ndarray, fps: float, direction: int) -> tuple[dict[str, dict[str, list[float]]], float | None]:
+    """{side: {"heel_strike": [frame…], "toe_off": [frame…]}} (fractional frames) and the cycle (s)."""
+    signals = {s: foot_signal(xy_tx8x2, s, direction) for s in SIDES}
+    cycle_s = estimate_cycle_s(list(signals.values()), fps)
+    events: dict[str, dict[str, list[float]]] = {s: {"heel_strike": [], "toe_off": []} for s in SIDES}
+    if cycle_s is None:
+        return events, None
+    for side, x in signals.items():
+        hs = extrema(x, fps, cycle_s, maximum=True)
+        ankle = direction * xy_tx8x2[:, SIDE_JOINTS[side]["ankle"], 0]
+        events[side]["heel_strike"] = hs
+        events[side]["toe_off"] = [refine_toe_off(ankle, to, hs, fps, cycle_s)
+                                   for to in extrema(x, fps, cycle_s, maximum=False)]
+    return events, cycle_s
+
+
+def refine_toe_off(ankle_fwd_t: np.ndarray, zeni_to: float, heel_strikes: list[float], fps: float,
+                   cycle_s: float) -> float:
+    """Toe off (fractional frame) from the ankle's forward speed; `zeni_to` when the speed cannot be read."""
+    v = np.gradient(ankle_fwd_t)
+    prev = [h for h in heel_strikes if h < zeni_to]
+    nxt = [h for h in heel_strikes if h > zeni_to]
+    start = int(np.ceil(prev[-1])) if prev else int(max(0, zeni_to - 0.5 * cycle_s * fps))
+    stop = int(np.floor(nxt[0])) if nxt else int(min(len(v) - 1, zeni_to + 0.5 * cycle_s * fps))
+    z = int(round(zeni_to))
+    stance = v[start:z]
+    swing = v[z:stop + 1]
+    if len(stance) < 3 or len(swing) < 3 or not (np.isfinite(stance).any() and np.isfinite(swing).all()):
+        return zeni_to
+    n = len(stance)
+    flat = float(np.nanmedian(stance[n // 4: max(n // 4 + 1, 3 * n // 4)]))
+    rel = v - flat
+    peak = z + int(np.argmax(rel[z:stop + 1]))
+    level = TOE_OFF_SPEED_FRACTION * rel[peak]
+    i = peak
+    while i > start and np.isfinite(rel[i - 1]) and rel[i - 1] > level:
+        i -= 1
+    if i == start or not np.isfinite(rel[i - 1]):
+        return zeni_to
+    return float(i - 1 + (level - rel[i - 1]) / (rel[i] - rel[i - 1]))

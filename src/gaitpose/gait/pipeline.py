@@ -1,0 +1,247 @@
+"""The whole `gaitpose gait` job as two functions: analyse (pure) and write (side effects).
+
+    result = analyze_keypoints(keypoints_tx8x3, fps, GaitOptions(height_m=1.75))
+    write_gait_outputs(result, out_dir)
+
+`keypoints_tx8x3`: T×8×3 [x, y, score] in original-frame pixels (skeleton order, NaN where a joint
+was not found). Everything is computed before anything is written, so a failure (GaitposeError)
+leaves the output folder untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gaitpose.data.walker import SHANK_RATIO, THIGH_RATIO  # Winter (2009) ratios, defined once
+from gaitpose.errors import GaitposeError
+from gaitpose.gait import clean as clean_mod
+from gaitpose.gait import cycles, events as events_mod, geometry, spatiotemporal as st
+from gaitpose.skeleton import SIDE_JOINTS, SIDES
+
+
+@dataclass
+class GaitOptions:
+    """User options of SPEC §9. Lengths in metres; pairs are (left, right)."""
+
+    height_m: float | None = None
+    thigh_m: tuple[float, float] | None = None
+    shank_m: tuple[float, float] | None = None
+    camera: geometry.Camera = field(default_factory=geometry.Camera)
+    direction: str = "auto"              # auto | left | right (the way the subject faces in the image)
+    floor_angle_deg: float | None = None  # floor line in the image, counter-clockwise + (right end up); None: estimate
+    treadmill_speed_m_s: float | None = None
+    cutoff_hz: float = 6.0               # Winter (2009): 6 Hz for walking kinematics
+    max_gap_s: float = 0.2
+    min_score: float = 0.3
+    min_strides: int = 3                 # fewer: a warning in the report
+
+
+@dataclass
+class GaitResult:
+    fps: float
+    frames: np.ndarray
+    keypoints_tx8x3: np.ndarray          # cleaned, filtered, pixels
+    angles: dict[str, np.ndarray]        # SPEC §9 angle columns (degrees), T each
+    events: dict[str, dict[str, list[float]]]  # side → event → fractional frames
+    strides: st.StrideSet
+    summary: dict[str, Any]
+    curves: dict[str, dict]              # cycle-normalised mean ± SD
+    notes: list[str]
+    forward_m: dict[str, np.ndarray] | None = None  # forward ankle position (m) per side (belt frame)
+    norms: dict | None = None
+
+
+def segment_lengths(options: GaitOptions) -> tuple[dict[str, float], dict[str, float]] | None:
+    """Per-side thigh and shank lengths: given, or height × Winter (2009) ratios; None when neither."""
+    if options.thigh_m is not None or options.shank_m is not None:
+        if options.thigh_m is None or options.shank_m is None:
+            raise GaitposeError("--thigh-m and --shank-m must be given together")
+        thigh, shank = dict(zip(SIDES, options.thigh_m)), dict(zip(SIDES, options.shank_m))
+    elif options.height_m is not None:
+        if not options.height_m > 0:
+            raise GaitposeError(f"--height-m: expected a positive height in metres, got {options.height_m}")
+        thigh = {s: THIGH_RATIO * options.height_m for s in SIDES}
+        shank = {s: SHANK_RATIO * options.height_m for s in SIDES}
+    else:
+        return None
+    for name, d in (("--thigh-m", thigh), ("--shank-m", shank)):
+        if not all(np.isfinite(v) and v > 0 for v in d.values()):
+            raise GaitposeError(f"{name}: expected positive lengths in metres, got {list(d.values())}")
+    return thigh, shank
+
+
+def _median_length(xy: np.ndarray, a: int, b: int) -> float:
+    d = np.linalg.norm(xy[:, a] - xy[:, b], axis=1)
+    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+
+
+def _side_stat(values: dict[str, list[float]]) -> dict[str, float]:
+    out = {s: float(np.mean(values[s])) if values[s] else float("nan") for s in SIDES}
+    both = values["left"] + values["right"]
+    out["mean"] = float(np.mean(both)) if both else float("nan")
+    out["sd"] = float(np.std(both)) if len(both) > 1 else float("nan")
+    return out
+
+
+def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOptions | None = None,
+                      frames: np.ndarray | None = None) -> GaitResult:
+    """Keypoint tracks → angles, events, strides, summary. Raises GaitposeError on unusable input."""
+    options = options or GaitOptions()
+    if not (np.isfinite(fps) and fps > 0):
+        raise GaitposeError(f"fps: expected a positive frame rate, got {fps}")
+    kp = np.asarray(keypoints_tx8x3, float)
+    if kp.ndim != 3 or kp.shape[1:] != (8, 3):
+        raise GaitposeError(f"keypoints: expected T×8×3, got {kp.shape}")
+    lengths = segment_lengths(options)
+    notes: list[str] = []
+    T = len(kp)
+    frames = np.arange(T) if frames is None else np.asarray(frames)
+    for side in SIDES:
+        for part, j in SIDE_JOINTS[side].items():
+            if part != "shoulder" and (np.isfinite(kp[:, j, 0]) & (np.nan_to_num(kp[:, j, 2], nan=1) >= options.min_score)).sum() < 3:
+                raise GaitposeError(f"keypoints: no usable {side}_{part} (fewer than 3 frames found with score ≥ {options.min_score})")
+
+    # Body scale in pixels for the swap repair: median hip–ankle distance.
+    scale_px = np.nanmedian([_median_length(kp[..., :2], SIDE_JOINTS[s]["hip"], SIDE_JOINTS[s]["ankle"]) for s in SIDES])
+    kp_clean, report = clean_mod.clean_keypoints(kp, fps, options.min_score, options.max_gap_s, options.cutoff_hz,
+                                                 float(scale_px) if np.isfinite(scale_px) and scale_px > 0 else 1.0)
+    if not report.filtered:
+        notes.append(f"low-pass filter skipped: {options.cutoff_hz} Hz is too close to the Nyquist frequency at {fps} fps")
+    swaps = sum((report.swapped_frames or {}).values())
+    if swaps:
+        notes.append(f"left/right swaps repaired: {report.swapped_frames}")
+
+    xy = geometry.to_camera_plane(kp_clean, options.camera)
+    thigh_len = np.nanmean([_median_length(xy, SIDE_JOINTS[s]["hip"], SIDE_JOINTS[s]["knee"]) for s in SIDES])
+    _, treadmill = geometry.detect_direction(xy, thigh_len)  # pelvis travel does not depend on a small roll
+    if options.treadmill_speed_m_s is not None:
+        treadmill = True
+    # Floor / camera roll: rotate so that the floor line is horizontal.
+    if options.floor_angle_deg is not None:
+        floor_rad, floor_source = np.radians(options.floor_angle_deg), "given"
+    elif treadmill:
+        floor_rad, floor_source = 0.0, "assumed level (treadmill: no footprints to fit; give --floor-angle)"
+    else:
+        est = geometry.estimate_floor_angle(xy, min_span=0.5 * thigh_len)
+        floor_rad, floor_source = (est, "estimated from the ankles at rest") if est is not None else (0.0, "assumed level")
+    xy = geometry.rotate(xy, -floor_rad)
+
+    if options.direction in ("left", "right"):
+        direction = 1 if options.direction == "right" else -1
+    elif options.direction == "auto":
+        direction, _ = geometry.detect_direction(xy, thigh_len)
+    else:
+        raise GaitposeError(f"--direction: expected auto, left or right, got {options.direction!r}")
+    if options.treadmill_speed_m_s is not None:
+        treadmill = True
+    angles = geometry.joint_angles(xy, direction)
+
+    ev, cycle_est = events_mod.detect_events(xy, fps, direction)
+    valid = {s: np.isfinite(xy[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy)[:, 0]) for s in SIDES}
+    strides = st.build_strides(ev, valid, fps)
+    if len(strides.strides) < 2:
+        raise GaitposeError(f"keypoints: fewer than two strides found ({len(strides.strides)}); "
+                            "the walk is too short or the legs were not tracked")
+    st.add_double_support(strides, ev, fps)
+
+    forward_m = None
+    step_method = "none (give --height-m or --thigh-m/--shank-m)"
+    if lengths is not None:
+        thigh_m, shank_m = lengths
+        scale = {}
+        for s in SIDES:
+            j = SIDE_JOINTS[s]
+            seg = _median_length(xy, j["hip"], j["knee"]) + _median_length(xy, j["knee"], j["ankle"])
+            scale[s] = (thigh_m[s] + shank_m[s]) / seg  # metres per camera-plane unit = depth of that leg
+        t_s = np.arange(T) / fps
+        belt = options.treadmill_speed_m_s or 0.0
+        forward_m = {s: direction * xy[:, SIDE_JOINTS[s]["ankle"], 0] * scale[s] + belt * t_s for s in SIDES}
+        paper = st.paper_step_lengths(angles, ev, thigh_m, shank_m)
+        if treadmill and options.treadmill_speed_m_s is None:
+            st.add_lengths(strides, None, paper, fps)
+            for s in strides.strides:
+                s.step_length_m = s.step_length_paper_m
+            step_method = "paper D_sl (treadmill without --treadmill-speed)"
+        else:
+            st.add_lengths(strides, st.footprints(forward_m, ev, fps), paper, fps)
+            step_method = "footprints" + (" on the belt (--treadmill-speed)" if treadmill else "")
+        if not options.camera.known:
+            notes.append("no --camera: principal point unknown, step lengths assume the camera axis is at the image origin")
+    else:
+        notes.append("no body height or segment lengths: lengths and speed not computed")
+
+    if len(strides.strides) < options.min_strides:
+        notes.append(f"only {len(strides.strides)} strides (wanted ≥ {options.min_strides}): treat the averages with care")
+    notes += [f"dropped {d}" for d in strides.dropped]
+
+    summary = _summary(angles, strides, fps, T, direction, treadmill, options, lengths, step_method,
+                       float(np.degrees(floor_rad)), floor_source, report)
+    curves = cycles.cycle_curves(angles, strides.strides)
+    summary["cycle_curves"] = curves
+    summary["notes"] = notes
+    kp_out = kp_clean.copy()
+    return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
+                      summary=summary, curves=curves, notes=notes, forward_m=forward_m)
+
+
+def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction: int, treadmill: bool,
+             options: GaitOptions, lengths, step_method: str, floor_deg: float, floor_source: str,
+             report: clean_mod.CleaningReport) -> dict[str, Any]:
+    by = {s: [x for x in strides.strides if x.side == s] for s in SIDES}
+
+    def field_stat(name: str) -> dict[str, float]:
+        return _side_stat({s: [getattr(x, name) for x in by[s] if np.isfinite(getattr(x, name))] for s in SIDES})
+
+    stance, swing = field_stat("stance_time_s"), field_stat("swing_time_s")
+    cycle = field_stat("stride_time_s")
+    rom = {}
+    for joint in ("hip", "knee"):
+        rom[joint] = {}
+        for s in SIDES:
+            vals = []
+            for x in by[s]:
+                seg = angles[f"{s}_{joint}_deg"][int(np.ceil(x.start_frame)):int(np.floor(x.end_frame)) + 1]
+                if np.isfinite(seg).all() and len(seg):
+                    vals.append(float(seg.max() - seg.min()))
+            rom[joint][s] = float(np.mean(vals)) if vals else float("nan")
+    step, stride_len = field_stat("step_length_m"), field_stat("stride_length_m")
+    speed = field_stat("speed_m_s")
+    dps = st.phase_symmetry_index(cycle["mean"], stance, swing)
+    out: dict[str, Any] = {
+        "fps": fps, "n_frames": n_frames,
+        "walking_direction": "right" if direction > 0 else "left",
+        "mode": "treadmill" if treadmill else "overground",
+        "n_strides": {s: len(by[s]) for s in SIDES},
+        "cadence_steps_per_min": 120.0 / cycle["mean"] if cycle["mean"] > 0 else float("nan"),
+        "gait_cycle_s": cycle,
+        "speed_m_s": (options.treadmill_speed_m_s if treadmill and options.treadmill_speed_m_s else speed["mean"]),
+        "phase_symmetry_index": dps,
+        "phase_symmetry_note": "D_ps = sqrt(T0/T)·(…) with T0 = 1.2 s; it exceeds 1 when the cycle is shorter than 1.2 s",
+        "step_length_m": step, "step_length_paper_m": field_stat("step_length_paper_m"),
+        "step_length_method": step_method,
+        "stride_length_m": stride_len,
+        "stance_time_s": stance, "swing_time_s": swing, "stance_pct": field_stat("stance_pct"),
+        "double_support_s": field_stat("double_support_s"),
+        "symmetry_ratio": {"stance": st.symmetry_ratio(stance["left"], stance["right"]),
+                           "swing": st.symmetry_ratio(swing["left"], swing["right"]),
+                           "step_length": st.symmetry_ratio(step["left"], step["right"])},
+        "hip_rom_deg": rom["hip"], "knee_rom_deg": rom["knee"],
+        "floor_angle_deg": floor_deg, "floor_angle_source": floor_source,
+        "data_quality": {"low_score_points": report.low_score_points, "swapped_frames": report.swapped_frames,
+                         "filled_points": report.filled_points, "missing_points": report.missing_points,
+                         "filter_cutoff_hz": options.cutoff_hz if report.filtered else None},
+    }
+    if lengths is not None:
+        out["thigh_m"], out["shank_m"] = lengths
+    if options.height_m is not None:
+        out["height_m"] = options.height_m
+    return out
+
+
+def write_gait_outputs(result: GaitResult, out_dir: str | Path) -> None:
+    """Write the SPEC §9 output folder (every file atomically). See gaitpose.report.writers."""
+    from gaitpose.report.writers import write_all
+    write_all(result, Path(out_dir))
