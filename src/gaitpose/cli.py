@@ -144,6 +144,53 @@ def build_parser() -> argparse.ArgumentParser:
             return 0
         return run
 
+    @_command(sub, "gait", "gait analysis from keypoint tracks (keypoints.csv, OpenPose JSON folder or .trc)")
+    def _gait(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("keypoints", help="keypoints.csv (SPEC §9), a folder of OpenPose *.json, or a .trc file")
+        p.add_argument("--out", required=True, help="output folder")
+        p.add_argument("--fps", type=float, default=None, help="frame rate (required unless the file has time_s)")
+        p.add_argument("--height-m", type=float, default=None, help="body height; segment lengths from Winter (2009) ratios")
+        p.add_argument("--thigh-m", default=None, help="thigh length L[,R] in metres")
+        p.add_argument("--shank-m", default=None, help="shank length L[,R] in metres")
+        p.add_argument("--camera", default=None, help='CAMERA.json {"fx":…, "fy":…, "cx":…, "cy":…, optional "dist"}')
+        p.add_argument("--direction", choices=("auto", "left", "right"), default="auto", help="the way the subject faces")
+        p.add_argument("--reference", default=None, help="reference angles.csv for the similarity table")
+        p.add_argument("--norms", default=None, help="norms.json from `gaitpose norms build`")
+        p.add_argument("--floor-angle", type=float, default=None, help="floor angle in the image, deg, counter-clockwise + (default: estimated)")
+        p.add_argument("--treadmill-speed", type=float, default=None, help="belt speed m/s (treadmill)")
+        p.add_argument("--cutoff-hz", type=float, default=6.0, help="low-pass cutoff (default 6 Hz)")
+        p.add_argument("--max-gap-s", type=float, default=0.2, help="longest gap filled by interpolation (s)")
+        p.add_argument("--min-score", type=float, default=0.3, help="joints scoring below are treated as missing")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.gait.commands import run_gait
+            return run_gait(args)
+        return run
+
+    @_command(sub, "compare", "curve similarity (S, RMSE, MAE, r, lag) of two angles.csv files, per angle")
+    def _compare(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("angles", help="angles.csv (measured)")
+        p.add_argument("reference", help="angles.csv (reference, e.g. a motion tracker)")
+        p.add_argument("--fps", type=float, default=None, help="frame rate when the files have no time_s")
+        p.add_argument("--json", dest="json_path", default=None, help="also write the table as JSON")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.gait.commands import run_compare
+            return run_compare(args)
+        return run
+
+    @_command(sub, "norms", "normative reference bands from healthy recordings")
+    def _norms(p: argparse.ArgumentParser) -> Runner:
+        actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+        q = actions.add_parser("build", help="build norms.json from summary.json files of `gaitpose gait`")
+        q.add_argument("summaries", nargs="+", help="summary.json files")
+        q.add_argument("--out", required=True, help="norms.json to write")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.gait.commands import run_norms_build
+            return run_norms_build(args)
+        return run
+
     return parser
 
 

@@ -37,6 +37,8 @@ class GaitOptions:
     max_gap_s: float = 0.2
     min_score: float = 0.3
     min_strides: int = 3                 # fewer: a warning in the report
+    norms: dict | None = None            # from `gaitpose norms build` (reference band, deviation scores)
+    reference_angles: dict[str, np.ndarray] | None = None  # angle column → series at the same fps
 
 
 @dataclass
@@ -181,10 +183,18 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
                        float(np.degrees(floor_rad)), floor_source, report)
     curves = cycles.cycle_curves(angles, strides.strides)
     summary["cycle_curves"] = curves
+    if lengths is not None:
+        summary["metres_per_px"] = float(np.mean(list(scale.values())) / options.camera.fx)
+    if options.norms is not None:
+        summary["deviation_deg"] = cycles.deviation_scores(curves, options.norms)
+    if options.reference_angles is not None:
+        from gaitpose.gait.similarity import similarity
+        summary["similarity"] = {c: similarity(angles[c], np.asarray(ref, float), max_lag=int(2 * fps))
+                                 for c, ref in options.reference_angles.items() if c in angles}
     summary["notes"] = notes
     kp_out = kp_clean.copy()
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
-                      summary=summary, curves=curves, notes=notes, forward_m=forward_m)
+                      summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms)
 
 
 def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction: int, treadmill: bool,

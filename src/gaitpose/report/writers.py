@@ -1,0 +1,183 @@
+"""The `gaitpose gait` output folder (SPEC §9). Everything is rendered in memory first, then each file is
+written atomically, so a failure leaves no half-written folder."""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, KEYPOINT_COLUMNS, STRIDE_COLUMNS, _cell,
+                              write_bytes_atomic, write_csv_atomic, write_json_atomic, write_keypoints_csv,
+                              write_text_atomic)
+from gaitpose.skeleton import JOINTS
+
+
+def event_rows(result) -> list[list[Any]]:
+    rows = []
+    for side, kinds in result.events.items():
+        for kind, frames in kinds.items():
+            for f in frames:
+                rows.append([side, kind, int(round(f)), f / result.fps])
+    return sorted(rows, key=lambda r: r[3])
+
+
+def stride_rows(result) -> list[list[Any]]:
+    return [[s.side, int(round(s.start_frame)), int(round(s.end_frame)), s.stride_time_s, s.stance_time_s,
+             s.swing_time_s, s.stance_pct, s.step_length_m, s.stride_length_m, s.speed_m_s]
+            for s in result.strides.strides]
+
+
+def angle_rows(result) -> list[list[Any]]:
+    cols = ANGLE_COLUMNS[2:]
+    return [[int(f), i / result.fps] + [result.angles[c][i] for c in cols] for i, f in enumerate(result.frames)]
+
+
+def trc_text(result, metres_per_px: float | None) -> str:
+    """OpenSim/Sports2D .trc of the cleaned keypoints: X forward(image right), Y up, Z 0; metres when a scale
+    is known, else pixels."""
+    kp = result.keypoints_tx8x3
+    scale = metres_per_px or 1.0
+    units = "m" if metres_per_px else "px"
+    n = len(kp)
+    head = ["PathFileType\t4\t(X/Y/Z)\tkeypoints.trc",
+            "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames",
+            f"{result.fps:g}\t{result.fps:g}\t{n}\t{len(JOINTS)}\t{units}\t{result.fps:g}\t1\t{n}",
+            "Frame#\tTime\t" + "\t\t\t".join(JOINTS) + "\t\t",
+            "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(JOINTS)))]
+    lines = head + [""]
+    for i in range(n):
+        cells = [str(i + 1), f"{i / result.fps:.6f}"]
+        for j in range(len(JOINTS)):
+            x, y = kp[i, j, 0] * scale, -kp[i, j, 1] * scale
+            cells += [_cell(x), _cell(y), "0" if np.isfinite(x) else ""]
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def mot_text(result) -> str:
+    """OpenSim .mot (storage) of the angle columns, degrees."""
+    cols = ["time"] + list(ANGLE_COLUMNS[2:])
+    n = len(result.frames)
+    lines = ["angles.mot", "version=1", f"nRows={n}", f"nColumns={len(cols)}", "inDegrees=yes", "endheader",
+             "\t".join(cols)]
+    for i in range(n):
+        lines.append("\t".join([f"{i / result.fps:.6f}"] + [f"{result.angles[c][i]:.6f}" if np.isfinite(result.angles[c][i]) else "nan"
+                                                          for c in ANGLE_COLUMNS[2:]]))
+    return "\n".join(lines) + "\n"
+
+
+def render_plots(result) -> dict[str, bytes]:
+    """PNG bytes: angles over time with events, cycle-normalised curves (± SD, reference band)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out: dict[str, bytes] = {}
+    t = np.arange(len(result.frames)) / result.fps
+    colours = {"left": "tab:blue", "right": "tab:red"}
+    fig, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    for ax, joint in zip(axes, ("hip", "knee")):
+        for side in ("left", "right"):
+            ax.plot(t, result.angles[f"{side}_{joint}_deg"], color=colours[side], label=side, lw=1)
+            for f in result.events[side]["heel_strike"]:
+                ax.axvline(f / result.fps, color=colours[side], ls="-", lw=0.5, alpha=0.5)
+            for f in result.events[side]["toe_off"]:
+                ax.axvline(f / result.fps, color=colours[side], ls=":", lw=0.5, alpha=0.5)
+        ax.set_ylabel(f"{joint} (deg)")
+        ax.legend(loc="upper right")
+    axes[-1].set_xlabel("time (s)  — solid: heel strike, dotted: toe off")
+    out["angles_time.png"] = _png(fig, plt)
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    pct = np.linspace(0, 100, 101)
+    norms = (result.norms or {}).get("angles", {})
+    for ax, joint in zip(axes, ("hip", "knee")):
+        ref = norms.get(f"{joint}_deg")
+        if ref:
+            m, sd = np.array(ref["mean"]), np.array(ref["sd"])
+            ax.fill_between(pct, m - sd, m + sd, color="0.85", label="reference ±1 SD")
+        for side in ("left", "right"):
+            c = result.curves.get(f"{side}_{joint}_deg")
+            if c:
+                m, sd = np.array(c["mean"]), np.array(c["sd"])
+                ax.plot(pct, m, color=colours[side], label=f"{side} (n={c['n']})")
+                ax.fill_between(pct, m - sd, m + sd, color=colours[side], alpha=0.15)
+        ax.set_title(joint)
+        ax.set_xlabel("% gait cycle")
+        ax.set_ylabel("deg")
+        ax.legend(fontsize=8)
+    out["cycles.png"] = _png(fig, plt)
+    return out
+
+
+def _png(fig, plt) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "–" if not np.isfinite(v) else f"{v:.3g}"
+    return html.escape(str(v))
+
+
+def report_html(result, plots: dict[str, bytes]) -> str:
+    """One self-contained page: summary left/right, plots (base64), stride table, data-quality notes."""
+    s = result.summary
+    rows = []
+    for key in ("gait_cycle_s", "stance_time_s", "swing_time_s", "stance_pct", "double_support_s", "step_length_m",
+                "step_length_paper_m", "stride_length_m"):
+        d = s.get(key, {})
+        rows.append(f"<tr><th>{key}</th><td>{_fmt(d.get('left'))}</td><td>{_fmt(d.get('right'))}</td><td>{_fmt(d.get('mean'))}</td></tr>")
+    for key in ("hip_rom_deg", "knee_rom_deg"):
+        d = s.get(key, {})
+        rows.append(f"<tr><th>{key}</th><td>{_fmt(d.get('left'))}</td><td>{_fmt(d.get('right'))}</td><td></td></tr>")
+    single = "".join(f"<li>{k}: {_fmt(s.get(k))}</li>" for k in (
+        "walking_direction", "mode", "cadence_steps_per_min", "speed_m_s", "phase_symmetry_index", "step_length_method",
+        "floor_angle_deg", "floor_angle_source"))
+    single += f"<li>symmetry ratios (min/max): {html.escape(json.dumps(s.get('symmetry_ratio')))}</li>"
+    if "deviation_deg" in s:
+        single += f"<li>deviation from the reference (RMS, deg): {html.escape(json.dumps(s['deviation_deg']))}</li>"
+    imgs = "".join(f'<h3>{html.escape(name)}</h3><img alt="{html.escape(name)}" src="data:image/png;base64,'
+                   f'{base64.b64encode(png).decode()}">' for name, png in plots.items())
+    stride_tbl = "".join("<tr>" + "".join(f"<td>{_fmt(c)}</td>" for c in r) + "</tr>" for r in stride_rows(result))
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes) or "<li>none</li>"
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>gaitpose report</title>
+<style>body{{font-family:sans-serif;max-width:1000px;margin:auto}}td,th{{padding:2px 8px;border-bottom:1px solid #ddd}}</style>
+</head><body><h1>Gait report</h1><ul>{single}</ul>
+<table><tr><th></th><th>left</th><th>right</th><th>mean</th></tr>{''.join(rows)}</table>
+<p>{html.escape(s.get('phase_symmetry_note', ''))}</p>{imgs}
+<h2>Strides</h2><table><tr>{''.join(f'<th>{c}</th>' for c in STRIDE_COLUMNS)}</tr>{stride_tbl}</table>
+<h2>Data quality</h2><ul>{notes}</ul></body></html>
+"""
+
+
+def write_all(result, out_dir: Path) -> None:
+    """Render everything, then write: keypoints.csv, angles.csv, events.csv, strides.csv, summary.json,
+    keypoints.trc, angles.mot, plots/*.png, report.html."""
+    plots = render_plots(result)
+    page = report_html(result, plots)
+    scale = result.summary.get("metres_per_px")
+    trc, mot = trc_text(result, scale), mot_text(result)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_keypoints_csv(out_dir / "keypoints.csv", result.keypoints_tx8x3, result.fps, frames=result.frames)
+    write_csv_atomic(out_dir / "angles.csv", ANGLE_COLUMNS, angle_rows(result))
+    write_csv_atomic(out_dir / "events.csv", EVENT_COLUMNS, event_rows(result))
+    write_csv_atomic(out_dir / "strides.csv", STRIDE_COLUMNS, stride_rows(result))
+    write_json_atomic(out_dir / "summary.json", result.summary)
+    write_text_atomic(out_dir / "keypoints.trc", trc)
+    write_text_atomic(out_dir / "angles.mot", mot)
+    for name, png in plots.items():
+        write_bytes_atomic(out_dir / "plots" / name, png)
+    write_text_atomic(out_dir / "report.html", page)
+
+
+__all__ = ["write_all", "KEYPOINT_COLUMNS"]
