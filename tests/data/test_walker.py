@@ -95,3 +95,20 @@ def test_facing_left_mirrors_x_and_lateral():
     np.testing.assert_allclose(b.points["left_knee"][:, 1], -a.points["left_knee"][:, 1], atol=1e-12)
     assert a.points["left_hip"][0, 1] == pytest.approx(0.0875)  # 0.1·H/2 to the walker's left (+y)
     np.testing.assert_allclose(b.angles_deg["left_knee_deg"], a.angles_deg["left_knee_deg"], atol=1e-12)
+
+
+def test_start_phase_shifts_the_schedule_and_keeps_the_walk():
+    # start_phase 0.25 of 1.2 s: t = 0 is 0.3 s after a left heel strike, so left heel strikes at
+    # 0.9, 2.1, 3.3 s and right ones (half a cycle later) at 0.3, 1.5, 2.7 s; toe offs 0.72 s after each.
+    r = simulate(WalkerParams(**BASE, start_phase=0.25))
+    times = {(s, e): [t for side, ev, t in r.events if (side, ev) == (s, e)] for s in ("left", "right")
+             for e in ("heel_strike", "toe_off")}
+    np.testing.assert_allclose(times["left", "heel_strike"], [0.9, 2.1, 3.3], atol=1e-9)
+    np.testing.assert_allclose(times["right", "heel_strike"], [0.3, 1.5, 2.7], atol=1e-9)
+    np.testing.assert_allclose(times["left", "toe_off"], [0.42, 1.62, 2.82], atol=1e-9)
+    np.testing.assert_allclose(times["right", "toe_off"], [1.02, 2.22, 3.42], atol=1e-9)
+    # The same walk 0.3 s (30 frames) later, moved back by the 0.35 m the pelvis covers in 0.3 s.
+    base = simulate(WalkerParams(**{**BASE, "n_cycles": 4}))
+    for name in ("pelvis", "left_knee", "right_ankle", "left_toe"):
+        shifted = base.points[name][30:30 + len(r.time_s)] - [1.4 / 1.2 * 0.3, 0.0, 0.0]
+        np.testing.assert_allclose(r.points[name], shifted, atol=1e-6)

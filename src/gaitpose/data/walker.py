@@ -7,7 +7,8 @@ World axes (metres, right-handed): **x** = the walking line (the subject walks t
 How a walk is built (footprints first, so the feet never skate):
 
 1. Events are scheduled per side: heel strike at `k·cycle + phase`, toe off `stance_fraction·cycle`
-   later. Events are therefore exact times, not frames.
+   later. Events are therefore exact times, not frames. `start_phase` shifts the whole schedule so
+   that a recording may begin anywhere in the cycle.
 2. Each heel strike puts the heel on a footprint `reach·stride` ahead of the pelvis. During stance
    the foot rolls over the floor (Perry & Burnfield 2010, the three rockers): heel rocker (pivot on
    the heel, foot pitch from `heel_strike_pitch_deg` to 0), foot flat, toe rocker (pivot on the toe,
@@ -69,6 +70,7 @@ class WalkerParams:
     knee_flexion_scale: tuple[float, float] = (1.0, 1.0)  # scales the swing peak
     knee_peak_deg: float = 60.0         # peak swing knee flexion (Perry & Burnfield 2010)
     right_phase: float = 0.5            # right heel strike after the left one, fraction of the cycle
+    start_phase: float = 0.0            # where in the cycle t = 0 falls (0: a left heel strike), fraction
     reach_fraction: float = 0.23        # heel ahead of the pelvis at heel strike, fraction of stride
     heel_strike_pitch_deg: float = 15.0  # foot toe-up angle to the floor at heel strike
     toe_off_pitch_deg: float = -35.0     # foot angle at toe off (toe down)
@@ -157,7 +159,7 @@ class _Walk:
         self.speed = self.stride / p.cycle_s
         self.hip_height = self.ankle_h + self.l1 + self.l2
         self.reach = p.reach_fraction * self.stride
-        self.phase = {"left": 0.0, "right": p.right_phase * p.cycle_s}
+        self.phase = {"left": -p.start_phase * p.cycle_s, "right": (p.right_phase - p.start_phase) * p.cycle_s}
         self.stance = {s: p.stance_fraction[i] * p.cycle_s for i, s in enumerate(SIDES)}
         self.knee_scale = {s: p.knee_flexion_scale[i] for i, s in enumerate(SIDES)}
         self.duration = p.n_cycles * p.cycle_s
@@ -200,7 +202,7 @@ class _Walk:
         dt = 1e-3
         fine = np.arange(-0.5, self.duration + 0.5 + dt, dt)
         nominal = (self.hip_height - p.pelvis_drop_m
-                   + p.pelvis_bounce_m * np.cos(4 * np.pi * (fine - 0.3 * p.cycle_s) / p.cycle_s))
+                   + p.pelvis_bounce_m * np.cos(4 * np.pi * (fine - self.phase["left"] - 0.3 * p.cycle_s) / p.cycle_s))
         limit = nominal.copy()
         for side in SIDES:
             stance = self.in_stance(side, fine)
