@@ -1,0 +1,74 @@
+"""Geometry, D_ps, swap repair and floor estimation, pinned with hand-worked numbers."""
+import math
+
+import numpy as np
+import pytest
+
+from gaitpose.gait.clean import fill_short_gaps, repair_swaps
+from gaitpose.gait.geometry import Camera, estimate_floor_angle, joint_angles, segment_angle_deg, to_camera_plane
+from gaitpose.gait.spatiotemporal import phase_symmetry_index
+
+
+def test_segment_angle_sign_follows_walking_direction():
+    top, bottom = np.array([[0.0, 0.0]]), np.array([[1.0, -1.0]])  # down and to image right
+    assert segment_angle_deg(top, bottom, +1)[0] == pytest.approx(45.0)
+    assert segment_angle_deg(top, bottom, -1)[0] == pytest.approx(-45.0)
+
+
+def test_knee_flexion_and_non_square_pixels():
+    # Pixels (y down): hip (100, 100), knee (150, 200), ankle (100, 300); fx = 1, fy = 2 halves the
+    # vertical extent: thigh vector (50, -50) → 45° forward, shank (-50, -50) → -45°, knee 90°.
+    kp = np.full((1, 8, 3), np.nan)
+    kp[0, 2] = (100, 100, 1)
+    kp[0, 4] = (150, 200, 1)
+    kp[0, 6] = (100, 300, 1)
+    xy = to_camera_plane(kp, Camera(fx=1.0, fy=2.0))
+    a = joint_angles(xy, +1)
+    assert a["left_thigh_deg"][0] == pytest.approx(45.0)
+    assert a["left_shank_deg"][0] == pytest.approx(-45.0)
+    assert a["left_knee_deg"][0] == pytest.approx(90.0)
+
+
+def test_phase_symmetry_index_by_hand():
+    assert phase_symmetry_index(1.2, {"left": 0.72, "right": 0.72}, {"left": 0.48, "right": 0.48}) == pytest.approx(1.0)
+    expected = math.sqrt(1.2 / 1.0) * (0.62 * 0.60 / 0.66 + 0.38 * 0.34 / 0.40)
+    assert phase_symmetry_index(1.0, {"left": 0.60, "right": 0.66}, {"left": 0.40, "right": 0.34}) == pytest.approx(expected)
+
+
+def test_floor_angle_from_resting_ankles():
+    # Footprints on a line tilted 5° (counter-clockwise), swing arcs above it.
+    t = np.linspace(0, 4 * np.pi, 400)
+    along = np.linspace(0, 4, 400)
+    lift = 0.15 * np.clip(np.sin(t), 0, None)
+    tilt = math.radians(5)
+    xy = np.full((400, 8, 2), np.nan)
+    for ankle, phase in ((6, 0.0), (7, np.pi)):
+        lift_k = 0.15 * np.clip(np.sin(t + phase), 0, None)
+        xy[:, ankle, 0] = along * math.cos(tilt) - lift_k * math.sin(tilt)
+        xy[:, ankle, 1] = along * math.sin(tilt) + lift_k * math.cos(tilt)
+    assert math.degrees(estimate_floor_angle(xy, min_span=0.5)) == pytest.approx(5.0, abs=0.05)
+    del lift
+
+
+def test_swap_repair_restores_swapped_frames():
+    t = np.arange(60) / 30
+    kp = np.zeros((60, 8, 3))
+    kp[..., 2] = 1
+    for j, phase in enumerate(np.repeat([0.0, np.pi], 4).reshape(2, 4).T.ravel()):
+        kp[:, j, 0] = 100 * np.sin(2 * np.pi * t + phase) + 10 * j
+        kp[:, j, 1] = 20 * j
+    bad = kp.copy()
+    for f in (10, 11, 30):
+        bad[f, [4, 5, 6, 7]] = kp[f, [5, 4, 7, 6]]
+    fixed, counts = repair_swaps(bad, body_scale=100.0)
+    np.testing.assert_allclose(fixed, kp)
+    assert counts["knee"] == 3 and counts["ankle"] == 3
+
+
+def test_short_gaps_filled_long_gaps_kept():
+    x = np.arange(20, dtype=float)
+    x[3:5] = np.nan       # 2 frames: filled
+    x[10:16] = np.nan     # 6 frames: kept
+    y = fill_short_gaps(x, max_gap_frames=3)
+    assert y[3] == pytest.approx(3.0) and y[4] == pytest.approx(4.0)
+    assert np.isnan(y[10:16]).all()
