@@ -149,18 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("keypoints", help="keypoints.csv (SPEC §9), a folder of OpenPose *.json, or a .trc file")
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--fps", type=float, default=None, help="frame rate (required unless the file has time_s)")
-        p.add_argument("--height-m", type=float, default=None, help="body height; segment lengths from Winter (2009) ratios")
-        p.add_argument("--thigh-m", default=None, help="thigh length L[,R] in metres")
-        p.add_argument("--shank-m", default=None, help="shank length L[,R] in metres")
-        p.add_argument("--camera", default=None, help='CAMERA.json {"fx":…, "fy":…, "cx":…, "cy":…, optional "dist"}')
-        p.add_argument("--direction", choices=("auto", "left", "right"), default="auto", help="the way the subject faces")
-        p.add_argument("--reference", default=None, help="reference angles.csv for the similarity table")
-        p.add_argument("--norms", default=None, help="norms.json from `gaitpose norms build`")
-        p.add_argument("--floor-angle", type=float, default=None, help="floor angle in the image, deg, counter-clockwise + (default: estimated)")
-        p.add_argument("--treadmill-speed", type=float, default=None, help="belt speed m/s (treadmill)")
-        p.add_argument("--cutoff-hz", type=float, default=6.0, help="low-pass cutoff (default 6 Hz)")
-        p.add_argument("--max-gap-s", type=float, default=0.2, help="longest gap filled by interpolation (s)")
-        p.add_argument("--min-score", type=float, default=0.3, help="joints scoring below are treated as missing")
+        _add_gait_options(p)
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.gait.commands import run_gait
@@ -192,6 +181,23 @@ def build_parser() -> argparse.ArgumentParser:
         return run
 
     return parser
+
+
+def _add_gait_options(p: argparse.ArgumentParser) -> None:
+    """The options `gait` and `analyze` share (SPEC §9)."""
+    p.add_argument("--height-m", type=float, default=None, help="body height; segment lengths from Winter (2009) ratios")
+    p.add_argument("--thigh-m", default=None, help="thigh length L[,R] in metres")
+    p.add_argument("--shank-m", default=None, help="shank length L[,R] in metres")
+    p.add_argument("--camera", default=None, help='CAMERA.json {"fx":…, "fy":…, "cx":…, "cy":…, optional "dist"}')
+    p.add_argument("--direction", choices=("auto", "left", "right"), default="auto", help="the way the subject faces")
+    p.add_argument("--reference", default=None, help="reference angles.csv for the similarity table")
+    p.add_argument("--norms", default=None, help="norms.json from `gaitpose norms build`")
+    p.add_argument("--floor-angle", type=float, default=None,
+                   help="floor angle in the image, deg, counter-clockwise + (default: estimated)")
+    p.add_argument("--treadmill-speed", type=float, default=None, help="belt speed m/s (treadmill)")
+    p.add_argument("--cutoff-hz", type=float, default=6.0, help="low-pass cutoff (default 6 Hz)")
+    p.add_argument("--max-gap-s", type=float, default=0.2, help="longest gap filled by interpolation (s)")
+    p.add_argument("--min-score", type=float, default=0.3, help="joints scoring below are treated as missing")
 
 
 def _csv(text: str) -> list[str]:

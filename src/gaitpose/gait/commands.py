@@ -58,6 +58,14 @@ def run_gait(args) -> int:
         raise GaitposeError(f"{args.keypoints}: no time_s column: give --fps")
     if not (math.isfinite(fps) and fps > 0):
         raise GaitposeError(f"--fps: expected a positive frame rate, got {fps}")
+    result = analyze_keypoints(kp, fps, gait_options_from_args(args), frames=frames)
+    write_gait_outputs(result, args.out)
+    print_gait_summary(result, args.out)
+    return 0
+
+
+def gait_options_from_args(args) -> GaitOptions:
+    """GaitOptions from the options `gait` and `analyze` share; one-line errors for bad values."""
     if args.height_m is not None and not args.height_m > 0:
         raise GaitposeError(f"--height-m: expected a positive height in metres, got {args.height_m}")
     norms = None
@@ -67,20 +75,20 @@ def run_gait(args) -> int:
         except (OSError, json.JSONDecodeError) as exc:
             raise GaitposeError(f"{args.norms}: not a readable norms JSON ({exc})") from None
     reference = read_angles_csv(args.reference)[0] if args.reference else None
-    options = GaitOptions(height_m=args.height_m, thigh_m=parse_pair(args.thigh_m, "--thigh-m"),
-                          shank_m=parse_pair(args.shank_m, "--shank-m"), camera=load_camera(args.camera),
-                          direction=args.direction, floor_angle_deg=args.floor_angle,
-                          treadmill_speed_m_s=args.treadmill_speed, cutoff_hz=args.cutoff_hz, max_gap_s=args.max_gap_s,
-                          min_score=args.min_score, norms=norms, reference_angles=reference)
-    result = analyze_keypoints(kp, fps, options, frames=frames)
-    write_gait_outputs(result, args.out)
+    return GaitOptions(height_m=args.height_m, thigh_m=parse_pair(args.thigh_m, "--thigh-m"),
+                       shank_m=parse_pair(args.shank_m, "--shank-m"), camera=load_camera(args.camera),
+                       direction=args.direction, floor_angle_deg=args.floor_angle,
+                       treadmill_speed_m_s=args.treadmill_speed, cutoff_hz=args.cutoff_hz, max_gap_s=args.max_gap_s,
+                       min_score=args.min_score, norms=norms, reference_angles=reference)
+
+
+def print_gait_summary(result, out_dir) -> None:
     s = result.summary
     print(f"{sum(s['n_strides'].values())} strides, cycle {s['gait_cycle_s']['mean']:.3f} s, cadence "
           f"{s['cadence_steps_per_min']:.1f} steps/min, D_ps {s['phase_symmetry_index']:.3f}, "
-          f"step length L/R {s['step_length_m']['left']:.3f}/{s['step_length_m']['right']:.3f} m → {args.out}")
+          f"step length L/R {s['step_length_m']['left']:.3f}/{s['step_length_m']['right']:.3f} m → {out_dir}")
     for note in result.notes:
         print(f"note: {note}")
-    return 0
 
 
 def run_compare(args) -> int:

@@ -37,11 +37,13 @@ class AnalyzeOptions:
 
 
 def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOptions,
-                  run_gait: Callable[[np.ndarray, float], Any] | None = None) -> dict[str, Any]:
+                  run_gait: Callable[[np.ndarray, float, np.ndarray], Any] | None = None) -> dict[str, Any]:
     """Run the whole job; returns the analysis record written to `analysis.json`.
 
-    `run_gait(keypoints T×8×3, fps)` does the gait analysis and writes its files into `out_dir`,
-    returning (angles dict of T arrays, events list of (side, event, frame)) for the overlay.
+    `run_gait(keypoints T×8×3, fps, frames T)` does the gait analysis and writes its files into
+    `out_dir`, returning (angles dict of T arrays, events list of (side, event, frame)) for the overlay.
+    The network's own tracks are kept as `keypoints_raw.csv` (and as `keypoints.csv` until the gait
+    step replaces it with the cleaned tracks).
     """
     out_dir = Path(out_dir)
     info = probe_video(video, options.fps)
@@ -53,7 +55,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     if len(tracks.frames) == 0:
         raise GaitposeError(f"{video}: no frame in the requested range ({options.start_s}–{options.end_s} s)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_keypoints_csv(out_dir / "keypoints.csv", tracks.keypoints, info.fps, frames=tracks.frames)
+    for name in ("keypoints_raw.csv", "keypoints.csv"):
+        write_keypoints_csv(out_dir / name, tracks.keypoints, info.fps, frames=tracks.frames)
     record: dict[str, Any] = {
         "video": str(video), "fps": info.fps, "frame_size": [info.width, info.height],
         "frames_analysed": int(len(tracks.frames)), "first_frame": int(tracks.frames[0]),
@@ -71,7 +74,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     angles, events = {}, []
     if run_gait is not None:
         try:
-            angles, events = run_gait(tracks.keypoints, info.fps)
+            angles, events = run_gait(tracks.keypoints, info.fps, tracks.frames)
             record["status"] = "complete"
         except GaitposeError as exc:
             record["status"] = f"gait analysis failed: {exc}"
