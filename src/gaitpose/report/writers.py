@@ -17,24 +17,32 @@ from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, KEYPOINT_COLUMNS, ST
 from gaitpose.skeleton import JOINTS
 
 
+def absolute_frame(result, row: float) -> float:
+    """Fractional row of the analysed tracks → frame number of the recording (rows are consecutive frames)."""
+    return float(result.frames[0]) + row if len(result.frames) else row
+
+
 def event_rows(result) -> list[list[Any]]:
+    """events.csv rows; frame and time_s count from the start of the recording, like keypoints.csv."""
     rows = []
     for side, kinds in result.events.items():
         for kind, frames in kinds.items():
             for f in frames:
-                rows.append([side, kind, int(round(f)), f / result.fps])
+                frame = absolute_frame(result, f)
+                rows.append([side, kind, int(round(frame)), frame / result.fps])
     return sorted(rows, key=lambda r: r[3])
 
 
 def stride_rows(result) -> list[list[Any]]:
-    return [[s.side, int(round(s.start_frame)), int(round(s.end_frame)), s.stride_time_s, s.stance_time_s,
-             s.swing_time_s, s.stance_pct, s.step_length_m, s.stride_length_m, s.speed_m_s]
+    return [[s.side, int(round(absolute_frame(result, s.start_frame))), int(round(absolute_frame(result, s.end_frame))),
+             s.stride_time_s, s.stance_time_s, s.swing_time_s, s.stance_pct, s.step_length_m, s.stride_length_m,
+             s.speed_m_s]
             for s in result.strides.strides]
 
 
 def angle_rows(result) -> list[list[Any]]:
     cols = ANGLE_COLUMNS[2:]
-    return [[int(f), i / result.fps] + [result.angles[c][i] for c in cols] for i, f in enumerate(result.frames)]
+    return [[int(f), f / result.fps] + [result.angles[c][i] for c in cols] for i, f in enumerate(result.frames)]
 
 
 def trc_text(result, metres_per_px: float | None) -> str:
