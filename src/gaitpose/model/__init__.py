@@ -1,21 +1,30 @@
-"""Networks: GaitPoseNet (full, lite) and the HRNet baseline, built by name."""
+"""Networks: GaitPoseNet (full, lite) and the HRNet baseline (hrnet_w32, hrnet_lite), built by name."""
 from dataclasses import replace
+from typing import Any, Callable
+
+import torch.nn as nn
 
 from gaitpose.model.gaitposenet import ALL_HEADS, KEYPOINT_HEADS, GaitPoseNet, GaitPoseNetConfig
+from gaitpose.model.hrnet import HRNet, HRNetConfig
 from gaitpose.model.registry import build_model, model_names, register_model
 
-_VARIANTS = {
-    "full": GaitPoseNetConfig(stem=32, stages=(64, 128, 256), depths=(2, 3, 4), fpn=128, head=64),
+_VARIANTS: dict[str, tuple[Callable[[Any], nn.Module], Any]] = {
+    "full": (GaitPoseNet, GaitPoseNetConfig(stem=32, stages=(64, 128, 256), depths=(2, 3, 4), fpn=128, head=64)),
     # lite: half the channel width at every layer ≈ 1/4 of the parameters
-    "lite": GaitPoseNetConfig(stem=16, stages=(32, 64, 128), depths=(2, 3, 4), fpn=64, head=32),
+    "lite": (GaitPoseNet, GaitPoseNetConfig(stem=16, stages=(32, 64, 128), depths=(2, 3, 4), fpn=64, head=32)),
+    # HRNet-W32 as in Sun et al. 2019 (stage 1: 4 bottlenecks; stages 2-4: 1, 4, 3 modules of 4 units)
+    "hrnet_w32": (HRNet, HRNetConfig(width=32, stem=64, stage1_blocks=4, modules=(1, 4, 3), blocks=4)),
+    # lite: W16 with fewer and shallower modules
+    "hrnet_lite": (HRNet, HRNetConfig(width=16, stem=32, stage1_blocks=2, modules=(1, 2, 2), blocks=2)),
 }
 
 
-def _register(name: str, cfg: GaitPoseNetConfig) -> None:
-    register_model(name)(lambda **kwargs: GaitPoseNet(replace(cfg, **kwargs)))
+def _register(name: str, network: Callable[[Any], nn.Module], cfg: Any) -> None:
+    register_model(name)(lambda **kwargs: network(replace(cfg, **kwargs)))
 
 
-for _name, _cfg in _VARIANTS.items():
-    _register(_name, _cfg)
+for _name, (_network, _cfg) in _VARIANTS.items():
+    _register(_name, _network, _cfg)
 
-__all__ = ["ALL_HEADS", "KEYPOINT_HEADS", "GaitPoseNet", "GaitPoseNetConfig", "build_model", "model_names"]
+__all__ = ["ALL_HEADS", "KEYPOINT_HEADS", "GaitPoseNet", "GaitPoseNetConfig", "HRNet", "HRNetConfig",
+           "build_model", "model_names"]

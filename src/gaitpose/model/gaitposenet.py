@@ -11,18 +11,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from gaitpose.skeleton import NUM_BONES, NUM_JOINTS
+from gaitpose.model.heads import ALL_HEADS, KEYPOINT_HEADS, MultitaskNet, conv_bn_relu, head
 
-ALL_HEADS: tuple[str, ...] = ("heatmap", "offset", "jgs", "depth")
-KEYPOINT_HEADS: tuple[str, ...] = ("heatmap", "offset")
-
-
-def conv_bn_relu(c_in: int, c_out: int, k: int = 3, stride: int = 1, groups: int = 1) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Conv2d(c_in, c_out, k, stride, k // 2, groups=groups, bias=False),
-        nn.BatchNorm2d(c_out),
-        nn.ReLU(inplace=True),
-    )
+__all__ = ["ALL_HEADS", "KEYPOINT_HEADS", "GaitPoseNet", "GaitPoseNetConfig", "conv_bn_relu", "head"]
 
 
 class Focus(nn.Module):
@@ -95,10 +86,6 @@ class FPN(nn.Module):
         return self.smooth(top)                                          # (N, width, H/4, W/4)
 
 
-def head(width: int, c_out: int) -> nn.Sequential:
-    return nn.Sequential(conv_bn_relu(width, width, 3), nn.Conv2d(width, c_out, 1))
-
-
 @dataclass(frozen=True)
 class GaitPoseNetConfig:
     stem: int = 32
@@ -109,8 +96,8 @@ class GaitPoseNetConfig:
     head: int = 64
 
 
-class GaitPoseNet(nn.Module):
-    """RGB N×3×S×S in [0, 1] → dict of heads: heatmap/offset/jgs at S/4, depth at S×S."""
+class GaitPoseNet(MultitaskNet):
+    """RGB N×3×S×S in [0, 1] → heatmap/offset/jgs at S/4, depth at S×S (heads: `model/heads.py`)."""
 
     def __init__(self, cfg: GaitPoseNetConfig):
         super().__init__()
@@ -120,22 +107,12 @@ class GaitPoseNet(nn.Module):
         self.stages = nn.ModuleList(
             make_stage(chans[i], chans[i + 1], d, cfg.cardinality) for i, d in enumerate(cfg.depths))
         self.fpn = FPN(cfg.stages, cfg.fpn)
-        self.heatmap = head(cfg.fpn, NUM_JOINTS)
-        self.offset = head(cfg.fpn, 2 * NUM_JOINTS)
-        self.jgs = head(cfg.fpn, NUM_BONES)
-        # depth: 16 channels at stride 4, pixel-shuffled to 1 channel at full resolution
-        self.depth = nn.Sequential(head(cfg.fpn, 16), nn.PixelShuffle(4))
+        self.add_heads(cfg.fpn)
 
-    def forward(self, x: torch.Tensor, heads: tuple[str, ...] = ALL_HEADS) -> dict[str, torch.Tensor]:
-        """`heads` picks what to compute; inference needs only KEYPOINT_HEADS."""
+    def features(self, x: torch.Tensor) -> torch.Tensor:
         x = self.stem(x - 0.5)                                           # (N, stem, S/2, S/2)
         feats = []
         for stage in self.stages:
             x = stage(x)                                                 # strides 4, 8, 16
             feats.append(x)
-        f = self.fpn(feats)                                              # (N, fpn, S/4, S/4)
-        out: dict[str, torch.Tensor] = {}
-        for name in heads:
-            y = getattr(self, name)(f)
-            out[name] = torch.sigmoid(y) if name == "depth" else y       # depth in [0, 1]
-        return out
+        return self.fpn(feats)                                           # (N, fpn, S/4, S/4)
