@@ -6,6 +6,7 @@ A `GaitposeError` (a user mistake) is printed as one line on stderr with exit st
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -130,17 +131,68 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--size", type=int, default=512, help="image width and height in pixels")
         p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
         p.add_argument("--video", action="store_true", help="also write a video and its ground truth per subject")
-        p.add_argument("--preset", choices=("normal", "exo", "mixed"), default="mixed", help="kind of walking")
+        p.add_argument("--preset", choices=("normal", "exo", "hemiparetic", "mixed"), default="mixed",
+                       help="kind of walking")
         p.add_argument("--workers", type=int, default=1, help="processes rendering in parallel")
+        p.add_argument("--video-size", default="960x540", help="video frame WIDTHxHEIGHT in pixels (default 960x540)")
+        p.add_argument("--video-seconds", type=float, default=8.0, help="video length in seconds (default 8)")
+        p.add_argument("--video-crf", type=int, default=23, help="H.264 quality of the video, lower is better (default 23)")
+        p.add_argument("--fps", type=float, default=30.0, help="frame rate of the walks and videos (default 30)")
 
         def run(args: argparse.Namespace) -> int:
             from pathlib import Path
 
             from gaitpose.data.synth.generate import SynthConfig, generate
+            try:
+                width, height = (int(v) for v in args.video_size.lower().split("x"))
+            except ValueError:
+                raise GaitposeError(f"--video-size: expected WIDTHxHEIGHT such as 960x540, got {args.video_size!r}")
             result = generate(SynthConfig(Path(args.out), args.subjects, args.frames_per_subject, args.size, args.seed,
-                                          args.video, args.preset, args.workers))
+                                          args.video, args.preset, args.workers, args.fps, (width, height),
+                                          args.video_seconds, args.video_crf))
             print(f"wrote {result['images']} images to {result['annotations']} and {len(result['videos'])} videos "
                   f"in {result['seconds']:.1f} s ({result['frames_rendered'] / result['seconds']:.1f} frames/s)")
+            return 0
+        return run
+
+    @_command(sub, "demo", "analyse the bundled demo walk with the bundled model and compare with its truth")
+    def _demo(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("--out", default="gaitpose-demo", help="report folder (default: ./gaitpose-demo)")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.jobs import demo
+            demo(args.out)
+            return 0
+        return run
+
+    @_command(sub, "analyze", "video → keypoints → gait analysis → report and overlay video")
+    def _analyze(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("video", help="side-view video of the walk")
+        p.add_argument("--out", required=True, help="output folder")
+        p.add_argument("--weights", default=None, help="checkpoint (default: the bundled model)")
+        p.add_argument("--onnx", default=None, help="run this ONNX export with ONNX Runtime instead of PyTorch")
+        p.add_argument("--device", default="auto", help="cpu, cuda or auto")
+        p.add_argument("--threads", type=int, default=0, help="CPU threads for the network (0: default)")
+        p.add_argument("--batch-size", type=int, default=8, help="frames per network call")
+        p.add_argument("--start", type=float, default=0.0, help="start time in seconds")
+        p.add_argument("--end", type=float, default=None, help="end time in seconds")
+        p.add_argument("--fps", type=float, default=None, help="frame rate (default: from the video file)")
+        p.add_argument("--no-follow", action="store_true", help="always give the network the whole frame")
+        p.add_argument("--flip-test", action="store_true", help="average with the mirrored frame (slower)")
+        p.add_argument("--no-overlay", action="store_true", help="skip overlay.mp4")
+        _add_gait_options(p)
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.gait.commands import gait_options_from_args, print_gait_summary
+            from gaitpose.jobs import analyze
+            from gaitpose.predict.analyze import AnalyzeOptions
+            options = AnalyzeOptions(weights=args.weights, onnx=args.onnx, device=args.device, threads=args.threads,
+                                     batch_size=args.batch_size, start_s=args.start, end_s=args.end, fps=args.fps,
+                                     follow=not args.no_follow, flip=args.flip_test, overlay=not args.no_overlay,
+                                     min_score=args.min_score)
+            record, result = analyze(args.video, args.out, options, gait_options_from_args(args))
+            print_gait_summary(result, args.out)
+            print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
             return 0
         return run
 
@@ -205,6 +257,9 @@ def _csv(text: str) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # FFmpeg inside OpenCV prints its own complaints about bad files; ours is the one line that counts.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

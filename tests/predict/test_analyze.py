@@ -1,0 +1,71 @@
+import json
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+import gaitpose
+from gaitpose.errors import GaitposeError
+from gaitpose.gait.pipeline import GaitOptions
+from gaitpose.jobs import analyze
+from gaitpose.predict.analyze import AnalyzeOptions
+from gaitpose.train.checkpoint import save_checkpoint
+
+
+@pytest.fixture
+def untrained_weights(tmp_path):
+    """A lite checkpoint at 64 px whose heatmap head outputs 0 everywhere: it never finds a person."""
+    torch.manual_seed(0)
+    model = gaitpose.build_model("lite")
+    torch.nn.init.zeros_(model.heatmap[-1].weight)
+    torch.nn.init.zeros_(model.heatmap[-1].bias)
+    path = tmp_path / "zero.pt"
+    save_checkpoint(path, model, input_size=64, config={})
+    return path
+
+
+def _empty_room_video(path, n=12):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (160, 96))
+    for i in range(n):
+        writer.write(np.full((96, 160, 3), 80 + i, np.uint8))
+    writer.release()
+
+
+def test_video_without_a_person_keeps_partial_results(tmp_path, untrained_weights):
+    video = tmp_path / "room.avi"
+    _empty_room_video(video)
+    out = tmp_path / "out"
+    with pytest.raises(GaitposeError, match="no person found"):
+        analyze(video, out, AnalyzeOptions(weights=str(untrained_weights), progress=False), GaitOptions())
+    record = json.loads((out / "analysis.json").read_text())
+    assert record["status"] == "no person found" and record["frames_analysed"] == 12
+    lines = (out / "keypoints.csv").read_text().splitlines()
+    assert lines[0].startswith("frame,time_s,left_shoulder_x") and len(lines) == 13
+
+
+def test_start_and_end_select_frames(tmp_path, untrained_weights):
+    video = tmp_path / "room.avi"
+    _empty_room_video(video, n=20)
+    out = tmp_path / "out"
+    with pytest.raises(GaitposeError):
+        analyze(video, out, AnalyzeOptions(weights=str(untrained_weights), progress=False, start_s=0.2, end_s=0.6),
+                GaitOptions())
+    frames = [int(line.split(",")[0]) for line in (out / "keypoints.csv").read_text().splitlines()[1:]]
+    assert frames == list(range(5, 15))
+    with pytest.raises(GaitposeError, match="start < end"):
+        analyze(video, out, AnalyzeOptions(weights=str(untrained_weights), progress=False, start_s=1, end_s=0.5),
+                GaitOptions())
+
+
+@pytest.mark.parametrize("content", [b"not a video at all", b""])
+def test_cli_rejects_a_file_that_is_not_a_video(tmp_path, content):
+    bad = tmp_path / "clip.mp4"
+    bad.write_bytes(content)
+    proc = subprocess.run([sys.executable, "-m", "gaitpose.cli", "analyze", str(bad), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not a readable video" in proc.stderr
+    assert not (tmp_path / "o").exists()
