@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--fps", type=float, default=None, help="frame rate (default: from the video file)")
         p.add_argument("--no-follow", action="store_true", help="always give the network the whole frame")
         p.add_argument("--flip-test", action="store_true", help="average with the mirrored frame (slower)")
+        p.add_argument("--size", type=int, default=None, help="network input size (default: the checkpoint's)")
         p.add_argument("--no-overlay", action="store_true", help="skip overlay.mp4")
         _add_gait_options(p)
 
@@ -189,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
             options = AnalyzeOptions(weights=args.weights, onnx=args.onnx, device=args.device, threads=args.threads,
                                      batch_size=args.batch_size, start_s=args.start, end_s=args.end, fps=args.fps,
                                      follow=not args.no_follow, flip=args.flip_test, overlay=not args.no_overlay,
-                                     min_score=args.min_score)
+                                     min_score=args.min_score, input_size=args.size)
             record, result = analyze(args.video, args.out, options, gait_options_from_args(args))
             print_gait_summary(result, args.out)
             print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")

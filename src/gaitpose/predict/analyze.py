@@ -31,6 +31,7 @@ class AnalyzeOptions:
     fps: float | None = None          # overrides the container's frame rate
     follow: bool = True               # crop around the subject
     flip: bool = False                # flip test (slower, PyTorch only)
+    input_size: int | None = None     # network input size (default: the checkpoint's)
     overlay: bool = True
     min_score: float = 0.3
     progress: bool = True
@@ -49,7 +50,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     info = probe_video(video, options.fps)
     if options.start_s < 0 or (options.end_s is not None and options.end_s <= options.start_s):
         raise GaitposeError(f"--start/--end: expected 0 <= start < end, got {options.start_s} and {options.end_s}")
-    backend = make_backend(options.weights, options.onnx, options.device, options.threads, options.flip)
+    backend = make_backend(options.weights, options.onnx, options.device, options.threads, options.flip,
+                           options.input_size)
     tracks = track_video(info, backend, options.start_s, options.end_s, options.batch_size, options.follow,
                          progress=options.progress)
     if len(tracks.frames) == 0:

@@ -26,7 +26,8 @@ def to_tensor(images_nhw3: np.ndarray) -> np.ndarray:
 class TorchBackend:
     """A checkpoint run with PyTorch (the bundled model when `weights` is None)."""
 
-    def __init__(self, weights: str | None = None, device: str = "auto", threads: int = 0, flip: bool = False):
+    def __init__(self, weights: str | None = None, device: str = "auto", threads: int = 0, flip: bool = False,
+                 input_size: int | None = None):
         from gaitpose.train.checkpoint import load_model
 
         if device == "auto":
@@ -35,7 +36,9 @@ class TorchBackend:
             torch.set_num_threads(threads)
         self.device = torch.device(device)
         self.model, self.meta = load_model(weights, self.device)
-        self.input_size = int(self.meta["input_size"])
+        self.input_size = int(input_size or self.meta["input_size"])      # fully convolutional: any multiple of 32
+        if self.input_size % 32:
+            raise GaitposeError(f"--size must be a multiple of 32, got {self.input_size}")
         self.flip = flip
         self.name = f"pytorch-{self.device.type} {self.meta['model']}@{self.input_size}"
 
@@ -78,7 +81,7 @@ class OnnxBackend:
 
 
 def make_backend(weights: str | None, onnx: str | None = None, device: str = "auto", threads: int = 0,
-                 flip: bool = False) -> KeypointBackend:
+                 flip: bool = False, input_size: int | None = None) -> KeypointBackend:
     if onnx:
         return OnnxBackend(onnx, threads)
-    return TorchBackend(weights, device, threads, flip)
+    return TorchBackend(weights, device, threads, flip, input_size)
