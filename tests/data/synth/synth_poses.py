@@ -24,12 +24,3 @@ def mid_stance_pose(height_m: float = 1.75) -> dict[str, np.ndarray]:
         pose[f"{side}_toe"] = pose[f"{side}_heel"] + [0.25 * s, 0, 0]
     return pose
 
-
-def look_at(eye: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """World→camera (R, t) for an OpenCV camera at `eye` looking at `target`, image y down (z up world)."""
-    z = (target - eye) / np.linalg.norm(target - eye)
-    x = np.cross(z, [0.0, 0.0, 1.0])
-    x /= np.linalg.norm(x)
-    y = np.cross(z, x)
-    R = np.stack([x, y, z])
-    return R, -R @ eye

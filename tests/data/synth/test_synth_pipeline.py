@@ -4,11 +4,23 @@ import hashlib
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
+import pytest
 from pycocotools.coco import COCO
 
-from gaitpose.data.synth.generate import SynthConfig, generate
-from gaitpose.data.synth.stand_in_walker import WalkParams, simulate
+from gaitpose.data.synth.bodies import ArmStyle
+from gaitpose.data.synth.generate import SynthConfig, generate, sample_recording
+from gaitpose.data.synth.motion import simulate_walk
+from gaitpose.data.synth.presets import GaitStyle
+
+# An exoskeleton walk (long stance, stiff ankle) and a hemiparetic-like one (unequal stance and steps).
+EXO = GaitStyle("exo", cycle_s=2.4, stance_fraction=(0.72, 0.72), right_phase=0.5, knee_flexion_scale=(0.6, 0.6),
+                heel_strike_pitch_deg=5.0, toe_off_pitch_deg=-12.0, step_scale=0.6, trunk_lean_deg=6.0,
+                treadmill=False, exoskeleton=True, prop="none", arm=ArmStyle())
+HEMI = GaitStyle("hemiparetic", cycle_s=1.6, stance_fraction=(0.57, 0.70), right_phase=0.45,
+                 knee_flexion_scale=(0.5, 1.0), heel_strike_pitch_deg=9.0, toe_off_pitch_deg=-20.0, step_scale=0.7,
+                 trunk_lean_deg=4.0, treadmill=False, exoskeleton=False, prop="none", arm=ArmStyle())
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -29,28 +41,67 @@ def test_dataset_loads_with_pycocotools_and_repeats_bytes(tmp_path):
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
 
 
-def test_stance_foot_does_not_slide():
-    params = WalkParams(1.75, 1.2, 1.3, (0.62, 0.62), (0.09, 0.09), (1.0, 1.0), fps=100, n_cycles=2)
-    points, truth = simulate(params)
-    t = np.arange(len(points["pelvis"])) / params.fps
+@pytest.mark.parametrize("style", [EXO, HEMI])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_stance_foot_does_not_slide(style, seed):
+    walk = simulate_walk(np.random.default_rng(seed), style, 1.7, fps=100.0, n_cycles=2.0)
+    t = np.arange(walk.n_frames) / walk.fps
+    checked = 0
     for side in ("left", "right"):
-        hs, to = truth.heel_strike_s[side], truth.toe_off_s[side]
-        k = np.flatnonzero((hs >= 0) & (to <= t[-1]))[0]
-        stance = (t >= hs[k]) & (t <= to[k])
-        heel, toe = points[f"{side}_heel"][stance], points[f"{side}_toe"][stance]
-        # Flat foot: both on the floor; loading: the heel is the pivot; push-off: the toe is the pivot.
-        on_floor_heel = heel[:, 2] < 1e-9
-        on_floor_toe = toe[:, 2] < 1e-9
-        assert np.ptp(heel[on_floor_heel, 0]) < 1e-9 and np.ptp(toe[on_floor_toe, 0]) < 1e-9
-        assert (on_floor_heel | on_floor_toe).all()
-        # The heel lands exactly on the footprint.
-        assert abs(heel[0, 0] - truth.footprint_x_m[side][k]) < 1e-9
+        for hs, heel_x, toe_x in walk.truth.footprints[side]:
+            stance = (t >= hs) & (t < hs + walk.truth.stance_time_s[side])
+            heel, toe = walk.points[f"{side}_heel"][stance], walk.points[f"{side}_toe"][stance]
+            # Loading: the heel is the pivot; flat foot: both on the floor; push-off: the toe is the pivot.
+            on_floor_heel = heel[:, 2] < 1e-9
+            on_floor_toe = toe[:, 2] < 1e-9
+            assert (on_floor_heel | on_floor_toe).all()
+            assert np.ptp(heel[:, 1]) < 1e-9 if len(heel) else True
+            # A point on the floor does not move: it stays exactly on its footprint.
+            np.testing.assert_allclose(heel[on_floor_heel, 0], heel_x, atol=1e-9, rtol=0)
+            np.testing.assert_allclose(toe[on_floor_toe, 0], toe_x, atol=1e-9, rtol=0)
+            checked += on_floor_heel.sum() + on_floor_toe.sum()
+    assert checked > walk.n_frames  # both feet spend most of the walk on the floor
+
+
+def test_walks_start_anywhere_in_the_cycle_and_face_both_ways():
+    directions, first_heel_strike_phase = set(), []
+    for i in range(8):
+        rec = sample_recording(np.random.default_rng(i), i, (96, 54), "mixed", 30.0, seconds=3.0)
+        directions.add(rec.walk.image_direction(rec.setup.view))
+        left = [t for side, kind, t in rec.walk.truth.events if (side, kind) == ("left", "heel_strike")]
+        first_heel_strike_phase.append(left[0] / rec.style.cycle_s if left else 1.0)
+    assert directions == {"left", "right"}
+    assert np.ptp(first_heel_strike_phase) > 0.3 and sum(p < 1e-6 for p in first_heel_strike_phase) <= 1
 
 
 def test_video_truth_summary_equals_the_geometry(tmp_path):
-    generate(SynthConfig(tmp_path, subjects=1, frames_per_subject=1, size_px=64, seed=3, video=True, preset="normal"))
+    generate(SynthConfig(tmp_path, subjects=1, frames_per_subject=1, size_px=64, seed=3, video=True, preset="normal",
+                         video_size=(96, 54), video_seconds=3.0))
     folder = tmp_path / "videos" / "s0000"
     summary = json.loads((folder / "summary.json").read_text())
+    assert {"fps", "n_frames", "walking_direction", "cadence_steps_per_min", "gait_cycle_s", "speed_m_s",
+            "phase_symmetry_index", "hip_rom_deg", "knee_rom_deg", "thigh_m", "shank_m", "height_m"} <= set(summary)
+    for key in ("step_length_m", "step_length_paper_m", "stride_length_m", "stance_time_s", "swing_time_s"):
+        assert set(summary[key]) >= {"left", "right", "mean"}, key
+    # A landscape clip of the asked size, 3 s at 30 fps.
+    video = cv2.VideoCapture(str(folder / "video.mp4"))
+    assert (video.get(cv2.CAP_PROP_FRAME_WIDTH), video.get(cv2.CAP_PROP_FRAME_HEIGHT)) == (96, 54)
+    assert summary["n_frames"] == 90
+    camera = json.loads((folder / "camera.json").read_text())
+    assert (camera["width"], camera["height"]) == (96, 54) and {"fx", "fy", "cx", "cy"} <= set(camera)
+    # Stride length = the two steps ending at the other foot's heel strike inside the stride and at this
+    # foot's next heel strike (a row's step is the one ending at its first heel strike); speed = length / time.
+    with open(folder / "strides.csv") as f:
+        strides = [{k: (v if k == "side" else float(v)) for k, v in r.items()} for r in csv.DictReader(f)]
+    pairs = 0
+    for a in strides:
+        assert abs(a["speed_m_s"] - a["stride_length_m"] / a["stride_time_s"]) < 1e-9
+        between = [b for b in strides if b["side"] != a["side"] and a["start_frame"] < b["start_frame"] < a["end_frame"]]
+        after = [c for c in strides if c["side"] == a["side"] and c["start_frame"] == a["end_frame"]]
+        if between and after:
+            assert abs(a["stride_length_m"] - (between[0]["step_length_m"] + after[0]["step_length_m"])) < 1e-9
+            pairs += 1
+    assert pairs >= 1
     with open(folder / "events.csv") as f:
         events = list(csv.DictReader(f))
     with open(folder / "angles.csv") as f:

@@ -1,13 +1,13 @@
 """Renderer geometry: exact depth, joints on their limbs, occlusion by other solids."""
 import numpy as np
 
+from gaitpose.data.camera import PinholeCamera
 from gaitpose.data.synth.bodies import LEG_RADII_M, ArmStyle, arm_points, body_solids, joint_margins_m, sample_subject
 from gaitpose.data.synth.depth_sensor import exact_depth_mm
 from gaitpose.data.synth.exoskeleton import exoskeleton_solids, sample_exoskeleton
 from gaitpose.data.synth.labels import OCCLUDED, VISIBLE, joint_labels
 from gaitpose.data.synth.materials import Material
 from gaitpose.data.synth.raycast import FrameBuffers, Light, pixel_rays, render_solids
-from gaitpose.data.synth.recording import look_at
 from gaitpose.data.synth.scene import render_room, sample_room
 from gaitpose.data.synth.solids import Box, Capsule, Ellipsoid, to_camera
 from gaitpose.skeleton import JOINT_INDEX, JOINTS
@@ -27,8 +27,9 @@ def _render(solids_cam):
 
 
 def _side_camera():
-    """Camera 3 m to the subject's right (y = -3), 0.9 m high, looking horizontally at +y."""
-    return look_at(np.array([0.0, -3.0, 0.9]), np.array([0.0, 0.0, 0.9]))
+    """Camera 3 m to the subject's right (y = -3), 0.9 m high, looking horizontally at +y → (R, t)."""
+    cam = PinholeCamera.look_at(*K, np.array([0.0, -3.0, 0.9]), np.array([0.0, 0.0, 0.9]))
+    return cam.rotation, cam.translation
 
 
 def test_sphere_depth_is_exact_to_a_millimetre():
@@ -51,7 +52,7 @@ def test_floor_depth_follows_camera_height():
     # A level camera h above the floor sees the floor at row v with z = h * fy / (v - cy).
     rng = np.random.default_rng(0)
     room = sample_room(rng, camera_side=-1.0, walk_centre_x_m=0.0)
-    R, t = look_at(np.array([0.0, -3.0, 0.9]), np.array([0.0, 0.0, 0.9]))
+    R, t = _side_camera()
     bg = render_room(room, pixel_rays(*K, SIZE, SIZE), R, t)
     rows = np.arange(SIZE)
     floor_rows = rows[rows > K[3] + 25]

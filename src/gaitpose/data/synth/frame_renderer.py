@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gaitpose.data.camera import PinholeCamera
 from gaitpose.data.synth import props as props_mod
 from gaitpose.data.synth.bodies import ArmStyle, Subject, arm_points, body_solids, joint_margins_m
 from gaitpose.data.synth.degrade import CameraLook, finish_image, vignette_map
@@ -25,22 +26,25 @@ from gaitpose.skeleton import JOINTS
 
 @dataclass(frozen=True)
 class View:
-    """Pinhole intrinsics (pixels) and world→camera pose p_c = R p_w + t of a size×size camera."""
+    """A pinhole camera (intrinsics in pixels, world→camera pose) and the image it fills."""
 
-    fx: float
-    fy: float
-    cx: float
-    cy: float
-    size_px: int
-    rotation: np.ndarray
-    translation: np.ndarray
+    camera: PinholeCamera
+    width_px: int
+    height_px: int
 
     @property
     def intrinsics(self) -> tuple[float, float, float, float]:
-        return self.fx, self.fy, self.cx, self.cy
+        c = self.camera
+        return c.fx, c.fy, c.cx, c.cy
 
     def to_camera(self, points_nx3: np.ndarray) -> np.ndarray:
-        return np.asarray(points_nx3, float) @ self.rotation.T + self.translation
+        return self.camera.to_camera(points_nx3)
+
+    def camera_json(self) -> dict:
+        """camera.json of a recording: SPEC §9 intrinsics plus the image size and the pose."""
+        c = self.camera
+        return c.intrinsics_json() | {"width": self.width_px, "height": self.height_px,
+                                      "rotation": c.rotation, "translation": c.translation}
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Setup:
 @dataclass
 class RenderedFrame:
     bgr: np.ndarray  # H×W×3 uint8
-    depth_mm: np.ndarray  # H×W uint16, sensor model (0 = no reading)
+    depth_mm: np.ndarray | None  # H×W uint16, sensor model (0 = no reading); None when not asked for
     depth_exact_m: np.ndarray  # H×W float32, inf = nothing
     solid_id: np.ndarray  # H×W int16, -1 room, ≥ 0 index into `solids`
     keypoints_8x3: np.ndarray  # x, y, v (COCO)
@@ -74,16 +78,16 @@ class FrameRenderer:
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
         v = setup.view
-        self.rays = pixel_rays(v.fx, v.fy, v.cx, v.cy, v.size_px, v.size_px)
-        self.background = render_room(setup.room, self.rays, v.rotation, v.translation)
-        self.static_solids = to_camera(props_mod.static_prop_solids(setup.prop), v.rotation, v.translation)
+        self.rays = pixel_rays(*v.intrinsics, v.width_px, v.height_px)
+        self.background = render_room(setup.room, self.rays, v.camera.rotation, v.camera.translation)
+        self.static_solids = to_camera(props_mod.static_prop_solids(setup.prop), v.camera.rotation, v.camera.translation)
         buffers = self.background.buffers
         render_solids(buffers, self.static_solids, self.rays, v.intrinsics, self.background.light)
         # Floor pixels hidden by props take no shadow.
         keep = buffers.solid_id.reshape(-1)[self.background.floor_index] < 0
         self.background.floor_index = self.background.floor_index[keep]
         self.background.floor_xy_m = self.background.floor_xy_m[keep]
-        self.vignette = vignette_map(v.size_px, v.size_px, setup.look.vignette)
+        self.vignette = vignette_map(v.height_px, v.width_px, setup.look.vignette)
         self.margins_m = joint_margins_m(setup.subject)
 
     def moving_solids(self, pose: dict[str, np.ndarray]) -> list[Solid]:
@@ -99,7 +103,8 @@ class FrameRenderer:
             solids += props_mod.walker_frame_solids(s.prop, hip_mid, forward, right)
         return solids
 
-    def render(self, pose: dict[str, np.ndarray], rng: np.random.Generator) -> RenderedFrame:
+    def render(self, pose: dict[str, np.ndarray], rng: np.random.Generator, depth: bool = True) -> RenderedFrame:
+        """One frame of `pose`; `depth=False` skips the depth sensor (videos have no depth channel)."""
         s, v = self.setup, self.setup.view
         buffers = self.background.buffers.copy()
         hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
@@ -107,13 +112,13 @@ class FrameRenderer:
         blobs = [[hip_mid[0], hip_mid[1], 0.25, 0.35]] + [
             [f[0], f[1], 0.12, 0.5 * np.exp(-max(f[2], 0.0) / 0.1)] for f in feet]
         apply_contact_shadows(buffers, self.background, np.array(blobs))
-        solids = to_camera(self.moving_solids(pose), v.rotation, v.translation)
+        solids = to_camera(self.moving_solids(pose), v.camera.rotation, v.camera.translation)
         first = len(self.static_solids)
         render_solids(buffers, solids, self.rays, v.intrinsics, self.background.light, first_id=first)
         joints_cam = v.to_camera(np.array([pose[j] for j in JOINTS]))
         keypoints = joint_labels(joints_cam, buffers.depth_m, v.intrinsics, self.margins_m)
         moving = buffers.solid_id >= first
         bgr = finish_image(buffers.rgb, moving, s.look, self.vignette, rng)
-        depth_mm = sensor_depth_mm(buffers.depth_m, s.sensor, rng)
+        depth_mm = sensor_depth_mm(buffers.depth_m, s.sensor, rng) if depth else None
         ids = np.where(moving, buffers.solid_id - first, -1).astype(np.int16)
         return RenderedFrame(bgr, depth_mm, buffers.depth_m, ids, keypoints, joints_cam, solids)

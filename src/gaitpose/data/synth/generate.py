@@ -28,12 +28,15 @@ class SynthConfig:
     out_dir: Path
     subjects: int = 4
     frames_per_subject: int = 16
-    size_px: int = 512
+    size_px: int = 512  # dataset images are size × size
     seed: int = 0
     video: bool = False
     preset: str = "mixed"
     workers: int = 1
-    fps: float = 30.0
+    fps: float = 30.0  # of the walks (and videos)
+    video_size: tuple[int, int] = (960, 540)  # width, height: a landscape clinic recording
+    video_seconds: float = 8.0
+    video_crf: int = 23  # H.264 quality (lower: better and larger)
 
 
 @dataclass(frozen=True)
@@ -46,19 +49,24 @@ class Recording:
     setup: Setup
 
 
-def sample_recording(rng: np.random.Generator, index: int, size_px: int, preset: str, fps: float,
-                     wide: bool) -> Recording:
-    """Subject, gait, walk and filming set-up of subject `index`. `wide` frames several strides (video)."""
+def sample_recording(rng: np.random.Generator, index: int, image_size: tuple[int, int], preset: str, fps: float,
+                     seconds: float | None = None) -> Recording:
+    """Subject, gait, walk and filming set-up of subject `index`, image_size = (width, height).
+
+    Dataset frames (`seconds` None): three gait cycles, the camera framing about one body length.
+    Videos (`seconds` given): a wide view of about 3–3.6 body heights of the walkway, so an
+    overground walker crosses the frame (and a fast one enters and leaves it), like a clinic recording.
+    """
     height_m = float(rng.uniform(1.5, 1.9))
     style = sample_style(rng, preset)
-    walk = simulate_walk(rng, style, height_m, fps)
+    walk = simulate_walk(rng, style, height_m, fps, 3.0 if seconds is None else seconds / style.cycle_s)
     subject = sample_subject(rng, height_m)
     centre_x = walk.view_centre_x_m()
     hip_height = float(np.mean(walk.points["pelvis"][:, 2]))
     prop = sample_prop(rng, style.prop, (centre_x - 3.0, centre_x + 3.0), hip_height)
     exo = sample_exoskeleton(rng) if style.exoskeleton else None
-    view_width = height_m * (rng.uniform(2.0, 2.6) if wide else rng.uniform(1.1, 1.7))
-    setup = sample_setup(rng, size_px, subject, style.arm, exo, prop, centre_x, view_width)
+    view_width = height_m * (rng.uniform(1.1, 1.7) if seconds is None else rng.uniform(3.0, 3.6))
+    setup = sample_setup(rng, image_size, subject, style.arm, exo, prop, centre_x, view_width)
     return Recording(f"s{index:04d}", style, walk, setup)
 
 
@@ -66,7 +74,7 @@ def _dataset_subject(args: tuple[SynthConfig, int, np.random.SeedSequence]) -> l
     """Render one subject's dataset frames (worker entry point) → its samples."""
     config, index, seed = args
     rng = np.random.default_rng(seed)
-    rec = sample_recording(rng, index, config.size_px, config.preset, config.fps, wide=False)
+    rec = sample_recording(rng, index, (config.size_px, config.size_px), config.preset, config.fps)
     renderer = FrameRenderer(rec.setup)
     in_view = rec.walk.frames_in_view(rec.setup.view)
     picks = np.sort(rng.choice(in_view, size=min(config.frames_per_subject, len(in_view)), replace=False))
@@ -91,6 +99,9 @@ def generate(config: SynthConfig) -> dict:
         raise GaitposeError("--subjects and --frames-per-subject must be at least 1")
     if config.size_px < 64:
         raise GaitposeError(f"--size must be at least 64 pixels, got {config.size_px}")
+    if config.video and (min(config.video_size) < 32 or config.video_seconds <= 0 or config.fps <= 0):
+        raise GaitposeError(f"--video-size must be at least 32x32, --video-seconds and --fps positive; got "
+                            f"{config.video_size[0]}x{config.video_size[1]}, {config.video_seconds} s, {config.fps} fps")
     config.out_dir.mkdir(parents=True, exist_ok=True)
     seeds = np.random.SeedSequence(config.seed).spawn(config.subjects)
     start = time.perf_counter()
