@@ -24,9 +24,12 @@ class DepthSensor:
     blotch_fraction: float = 0.01
 
 
-def sample_sensor(rng: np.random.Generator, size_px: int) -> DepthSensor:
+def sample_sensor(rng: np.random.Generator, size_px: int, subject_distance_m: float = 0.0) -> DepthSensor:
+    """A random sensor whose range reaches at least 1 m beyond the walking line (the subject is in
+    range; the room behind may not be)."""
     scale = size_px / 512
-    return DepthSensor(max_range_m=float(rng.uniform(4.0, 6.0)), shadow_px=int(rng.integers(-4, 5) * scale),
+    max_range_m = max(rng.uniform(4.0, 6.0), subject_distance_m + 1.0)
+    return DepthSensor(max_range_m=float(max_range_m), shadow_px=int(rng.integers(-4, 5) * scale),
                        blotch_fraction=float(rng.uniform(0.0, 0.02)))
 
 

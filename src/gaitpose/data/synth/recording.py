@@ -39,5 +39,6 @@ def sample_setup(rng: np.random.Generator, image_size: tuple[int, int], subject:
     width_px, height_px = image_size
     view, side = sample_view(rng, width_px, height_px, view_centre_x_m, subject.height_m, view_width_m)
     scale_px = max(width_px, height_px)
+    camera_y_m = float((-view.camera.rotation.T @ view.camera.translation)[1])  # distance from the walking line
     return Setup(subject, arm_style, exoskeleton, prop, sample_room(rng, side, view_centre_x_m), view,
-                 sample_sensor(rng, scale_px), sample_look(rng, scale_px))
+                 sample_sensor(rng, scale_px, abs(camera_y_m)), sample_look(rng, scale_px))
