@@ -1,4 +1,5 @@
-"""`gaitpose bench`: parameters, GFLOPs and median latency per model, input size, heads and device.
+"""`gaitpose bench`: parameters, GFLOPs and median latency per model, input size, heads, device and
+runtime (PyTorch; ONNX Runtime on the CPU for the keypoint path, via a temporary export).
 
 Benchmarks are not tests: this measures and writes a table; it asserts nothing.
 """
@@ -8,12 +9,18 @@ import platform
 import statistics
 import time
 from dataclasses import asdict, dataclass
+from typing import Sequence
 
+import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_json_atomic
 from gaitpose.model import ALL_HEADS, KEYPOINT_HEADS, build_model
+
+
+RUNTIMES: tuple[str, ...] = ("pytorch", "onnxruntime")
 
 
 @dataclass
@@ -56,6 +63,22 @@ def median_latency_ms(model: torch.nn.Module, size: int, heads: tuple[str, ...],
     return statistics.median(times)
 
 
+def median_onnxruntime_ms(model: torch.nn.Module, size: int, threads: int, repeats: int, warmup: int = 3) -> float:
+    """Median ONNX Runtime (CPU) latency of the exported keypoint path (heatmap + offset), batch 1."""
+    from gaitpose.predict.export import onnx_bytes
+    from gaitpose.predict.onnx_runtime import OnnxKeypointModel
+
+    runner = OnnxKeypointModel(onnx_bytes(model, size), threads=threads)
+    x = np.random.default_rng(0).random((1, 3, size, size), dtype=np.float32)
+    times = []
+    for i in range(warmup + repeats):
+        t0 = time.perf_counter()
+        runner(x)
+        if i >= warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
 def _devices(spec: str) -> list[str]:
     if spec == "auto":
         return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -63,25 +86,40 @@ def _devices(spec: str) -> list[str]:
 
 
 def run_bench(models: list[str], sizes: list[int], devices: str = "auto", repeats: int = 10,
-              threads: int = 0, json_path: str | None = "bench.json") -> list[BenchRow]:
-    """Measure every (model, size, heads, device) combination; print a table, write JSON."""
+              threads: int = 0, json_path: str | None = "bench.json",
+              runtimes: Sequence[str] = ("pytorch",)) -> list[BenchRow]:
+    """Measure every (model, size, heads, device, runtime) combination; print a table, write JSON.
+
+    "onnxruntime" rows: the keypoint heads on the CPU, with as many threads as PyTorch uses.
+    """
+    unknown = set(runtimes) - set(RUNTIMES)
+    if unknown:
+        raise GaitposeError(f"unknown runtime {sorted(unknown)[0]!r}; expected one of {', '.join(RUNTIMES)}")
     if threads > 0:
         torch.set_num_threads(threads)
     rows: list[BenchRow] = []
+
+    def add(row: BenchRow) -> None:
+        rows.append(row)
+        if len(rows) == 1:
+            print(_table_header())
+        print(_format_row(row), flush=True)
+
     for name in models:
         model = build_model(name).eval()
         params_m = count_params(model) / 1e6
         for size in sizes:
             for heads_name, heads in (("keypoints", KEYPOINT_HEADS), ("all", ALL_HEADS)):
                 gflops = count_gflops(model, size, heads)
-                for device in _devices(devices):
-                    model.to(device)
-                    ms = median_latency_ms(model, size, heads, device, repeats)
-                    rows.append(BenchRow(name, size, heads_name, device, "pytorch", params_m, gflops, ms))
-                    if len(rows) == 1:
-                        print(_table_header())
-                    print(_format_row(rows[-1]), flush=True)
-                model.to("cpu")
+                if "pytorch" in runtimes:
+                    for device in _devices(devices):
+                        model.to(device)
+                        ms = median_latency_ms(model, size, heads, device, repeats)
+                        add(BenchRow(name, size, heads_name, device, "pytorch", params_m, gflops, ms))
+                    model.to("cpu")
+                if "onnxruntime" in runtimes and heads_name == "keypoints" and "cpu" in _devices(devices):
+                    ms = median_onnxruntime_ms(model, size, torch.get_num_threads(), repeats)
+                    add(BenchRow(name, size, heads_name, "cpu", "onnxruntime", params_m, gflops, ms))
     if json_path:
         write_json_atomic(json_path, {
             "machine": {"platform": platform.platform(), "processor": platform.processor(),
@@ -94,10 +132,10 @@ def run_bench(models: list[str], sizes: list[int], devices: str = "auto", repeat
 
 
 def _table_header() -> str:
-    return (f"{'model':<8}{'size':>6} {'heads':<10}{'device':<7}{'runtime':<12}"
+    return (f"{'model':<11}{'size':>6} {'heads':<10}{'device':<7}{'runtime':<12}"
             f"{'params(M)':>10}{'GFLOPs':>9}{'ms/frame':>10}")
 
 
 def _format_row(r: BenchRow) -> str:
-    return (f"{r.model:<8}{r.size:>6} {r.heads:<10}{r.device:<7}{r.runtime:<12}"
+    return (f"{r.model:<11}{r.size:>6} {r.heads:<10}{r.device:<7}{r.runtime:<12}"
             f"{r.params_m:>10.3f}{r.gflops:>9.3f}{r.ms_per_frame:>10.2f}")

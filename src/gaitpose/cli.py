@@ -37,11 +37,30 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--repeats", type=int, default=10, help="timed runs per row (median reported)")
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: library default)")
         p.add_argument("--json", dest="json_path", default="bench.json", help="where to write the JSON table")
+        p.add_argument("--runtimes", default="pytorch,onnxruntime",
+                       help="pytorch and/or onnxruntime (CPU, keypoint heads, via a temporary export)")
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.bench import run_bench
             run_bench(models=_csv(args.models), sizes=[int(s) for s in _csv(args.sizes)], devices=args.devices,
-                      repeats=args.repeats, threads=args.threads, json_path=args.json_path)
+                      repeats=args.repeats, threads=args.threads, json_path=args.json_path,
+                      runtimes=_csv(args.runtimes))
+            return 0
+        return run
+
+    @_command(sub, "export", "ONNX export of the inference path (heatmap + offset), checked against PyTorch")
+    def _export(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("--weights", default=None, help="checkpoint (default: the bundled model)")
+        p.add_argument("--onnx", required=True, help="ONNX file to write")
+        p.add_argument("--decode", action="store_true", help="decode keypoints in the graph (output N×8×3)")
+        p.add_argument("--size", type=int, default=None, help="input size S (default: the checkpoint's)")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.predict.export import export_checkpoint
+            diff, meta = export_checkpoint(args.weights, args.onnx, decode=args.decode, input_size=args.size)
+            print(f"wrote {args.onnx} ({meta['model']} at {args.size or meta['input_size']} px, "
+                  f"{'keypoints' if args.decode else 'heatmap + offset'}); "
+                  f"max abs difference ONNX Runtime vs PyTorch: {diff:.3g}")
             return 0
         return run
 

@@ -1,0 +1,59 @@
+"""An exported keypoint network run with ONNX Runtime on the CPU (no torch needed at run time)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gaitpose.errors import GaitposeError
+
+INPUT_NAME = "images"                                  # N×3×S×S float32 in [0, 1]
+HEAD_OUTPUTS: tuple[str, ...] = ("heatmap", "offset")  # N×8×S/4×S/4, N×16×S/4×S/4
+DECODED_OUTPUT = "keypoints"                           # N×8×3 [x, y, score] in input pixels
+
+
+def _session(model: str | Path | bytes, threads: int):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    if threads > 0:
+        opts.intra_op_num_threads = threads
+    return ort.InferenceSession(model if isinstance(model, bytes) else str(model), opts,
+                                providers=["CPUExecutionProvider"])
+
+
+class OnnxKeypointModel:
+    """An ONNX file written by `export_onnx`: `__call__` gives its outputs by name (heatmap + offset, or
+    keypoints when decoding is in the graph); `keypoints` always gives N×8×3 in input pixels."""
+
+    def __init__(self, model: str | Path | bytes, threads: int = 0):
+        """`model`: a path or the serialised bytes; `threads`: ONNX Runtime intra-op threads (0: its default)."""
+        if not isinstance(model, bytes) and not Path(model).is_file():
+            raise GaitposeError(f"{model}: ONNX file not found")
+        try:
+            self.session = _session(model, threads)
+        except Exception as exc:  # noqa: BLE001 - an unreadable model file is a user error
+            raise GaitposeError(f"{'ONNX bytes' if isinstance(model, bytes) else model}: "
+                                f"not a loadable ONNX model ({type(exc).__name__})") from None
+        inp = self.session.get_inputs()[0]
+        self.input_name = inp.name
+        self.input_size = int(inp.shape[-1])
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        self.decoded = self.outputs == [DECODED_OUTPUT]
+
+    def __call__(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        """N×3×S×S float32 in [0, 1] → {"heatmap", "offset"} or {"keypoints"}."""
+        if images.ndim != 4 or images.shape[1:] != (3, self.input_size, self.input_size):
+            raise GaitposeError(f"ONNX model expects N×3×{self.input_size}×{self.input_size} images, "
+                                f"got {'×'.join(map(str, images.shape))}")
+        results = self.session.run(None, {self.input_name: np.ascontiguousarray(images, dtype=np.float32)})
+        return dict(zip(self.outputs, results))
+
+    def keypoints(self, images: np.ndarray) -> np.ndarray:
+        """N×3×S×S float32 in [0, 1] → N×8×3 [x, y, score] in input pixels."""
+        out = self(images)
+        if self.decoded:
+            return out[DECODED_OUTPUT]
+        from gaitpose.targets import decode_keypoints
+
+        return decode_keypoints(out["heatmap"], out["offset"])
