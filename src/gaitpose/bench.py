@@ -124,11 +124,18 @@ def run_bench(models: list[str], sizes: list[int], devices: str = "auto", repeat
         write_json_atomic(json_path, {
             "machine": {"platform": platform.platform(), "processor": platform.processor(),
                         "torch": torch.__version__, "threads": torch.get_num_threads(),
+                        "onnxruntime": _onnxruntime_version() if "onnxruntime" in runtimes else None,
                         "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None},
             "rows": [asdict(r) for r in rows],
         })
         print(f"wrote {json_path}")
     return rows
+
+
+def _onnxruntime_version() -> str:
+    import onnxruntime
+
+    return onnxruntime.__version__
 
 
 def _table_header() -> str:
