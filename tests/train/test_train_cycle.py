@@ -90,3 +90,18 @@ def test_cli_reports_bad_weights_in_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "not a gaitpose checkpoint" in proc.stderr
+
+
+def test_bundled_checkpoint_is_fp16_and_loads_as_float32(tiny_dataset, tmp_path):
+    import torch
+
+    from gaitpose.train.checkpoint import bundle_checkpoint
+    train(_config(tiny_dataset, tmp_path / "runs"), progress=False)
+    src = tmp_path / "runs" / "tiny" / "best.pt"
+    dst = bundle_checkpoint(src, tmp_path / "bundled.pt")
+    raw = torch.load(dst, map_location="cpu", weights_only=False)
+    assert "optimizer" not in raw and raw["step"] == 2
+    assert all(v.dtype == torch.float16 for v in raw["state_dict"].values() if v.is_floating_point())
+    assert dst.stat().st_size < 0.6 * src.stat().st_size
+    model, meta = load_model(dst)
+    assert next(model.parameters()).dtype == torch.float32 and meta["input_size"] == 64

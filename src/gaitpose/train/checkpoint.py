@@ -74,3 +74,13 @@ def load_model(path: str | Path | None = None, device: str | torch.device = "cpu
         raise GaitposeError(f"{path}: weights do not fit model {ckpt['model']!r} ({str(exc).splitlines()[0]})") from None
     meta = {k: v for k, v in ckpt.items() if k != "state_dict"}
     return model.to(device).eval(), meta
+
+
+def bundle_checkpoint(src: str | Path, dst: str | Path = None) -> Path:
+    """Make the shipped model from a training checkpoint: fp16 weights, metadata kept, optimiser dropped."""
+    dst = Path(dst) if dst is not None else bundled_weights()
+    model, meta = load_model(src)
+    keep = {k: meta[k] for k in ("epoch", "step", "val_metrics") if k in meta}
+    keep["source"] = str(src)
+    save_checkpoint(dst, model, input_size=meta["input_size"], config=meta.get("config", {}), extra=keep, half=True)
+    return dst
