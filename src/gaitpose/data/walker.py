@@ -256,12 +256,16 @@ class _Walk:
             hip_hs = np.stack([self.pelvis_u(t_hs), self.pelvis_v(t_hs)], -1)
             th_to, sh_to = self.leg_ik(hip_to, a_to)
             th_hs, sh_hs = self.leg_ik(hip_hs, a_hs)
-            # The swing leaves stance with the stance leg's angular velocities (push-off continues into
+            # The swing leaves stance with the stance knee's flexion rate (push-off continues into
             # initial swing) and arrives at heel strike at rest (terminal swing decelerates the leg).
+            # The thigh already flexes forward at toe off (hip flexion starts in pre-swing, Perry &
+            # Burnfield 2010): at least twice its mean swing rate, an ease-out, so the foot moves
+            # forward from the moment it leaves the floor instead of swinging back behind the toe.
             dt = 1e-4
             w_th_to, w_k_to = self._stance_rates(side, t_to - dt, dt)
             w_th_hs = w_k_hs = 0.0
             dur = t_hs - t_to
+            w_th_to = np.maximum(w_th_to, 2 * (th_hs - th_to) / dur)
             thigh = _hermite(s, th_to, w_th_to * dur, th_hs, w_th_hs * dur)
             base = _hermite(s, th_to - sh_to, w_k_to * dur, th_hs - sh_hs, w_k_hs * dur)
             peak_s, a_exp = 0.3, 2.0
