@@ -53,31 +53,14 @@ class OnnxBackend:
     """An exported ONNX file (heatmap + offset outputs, or in-graph decoded keypoints) on ONNX Runtime."""
 
     def __init__(self, path: str | Path, threads: int = 0):
-        import onnxruntime as ort
+        from gaitpose.predict.onnx_runtime import OnnxKeypointModel
 
-        path = Path(path)
-        if not path.is_file():
-            raise GaitposeError(f"{path}: ONNX file not found")
-        opts = ort.SessionOptions()
-        if threads > 0:
-            opts.intra_op_num_threads = threads
-        try:
-            self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # noqa: BLE001 - an unreadable model file is a user error
-            raise GaitposeError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
-        inp = self.session.get_inputs()[0]
-        self.input_name = inp.name
-        self.input_size = int(inp.shape[-1])
-        self.outputs = [o.name for o in self.session.get_outputs()]
-        self.name = f"onnxruntime {path.name}@{self.input_size}"
+        self.model = OnnxKeypointModel(path, threads)
+        self.input_size = self.model.input_size
+        self.name = f"onnxruntime {Path(path).name}@{self.input_size}"
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
-        from gaitpose.targets import decode_keypoints
-
-        result = dict(zip(self.outputs, self.session.run(None, {self.input_name: to_tensor(images_nhw3)})))
-        if "keypoints" in result:
-            return result["keypoints"]
-        return decode_keypoints(result["heatmap"], result["offset"])
+        return self.model.keypoints(to_tensor(images_nhw3))
 
 
 def make_backend(weights: str | None, onnx: str | None = None, device: str = "auto", threads: int = 0,
