@@ -88,3 +88,17 @@ def test_size_not_a_multiple_of_32_is_refused(lite, tmp_path):
     with pytest.raises(gaitpose.GaitposeError, match="multiple of 32"):
         export_onnx(lite, 100, tmp_path / "x.onnx")
     assert not (tmp_path / "x.onnx").exists()
+
+
+@pytest.mark.parametrize("which", ["heads", "decoded"])
+def test_analyze_backends_agree(exported, which):
+    """`analyze --onnx` and the PyTorch path give the same keypoints on the same uint8 frames."""
+    from gaitpose.predict.backends import OnnxBackend, TorchBackend
+
+    frames = np.random.default_rng(3).integers(0, 256, (2, SIZE, SIZE, 3), dtype=np.uint8)
+    torch_kp = TorchBackend(str(exported["heads"].with_suffix(".pt")), device="cpu")(frames)
+    onnx = OnnxBackend(exported[which])
+    assert onnx.input_size == SIZE and "onnxruntime" in onnx.name
+    got = onnx(frames)
+    assert got.shape == (2, 8, 3)
+    assert np.abs(got - torch_kp).max() < 1e-3
