@@ -112,3 +112,25 @@ def test_start_phase_shifts_the_schedule_and_keeps_the_walk():
     for name in ("pelvis", "left_knee", "right_ankle", "left_toe"):
         shifted = base.points[name][30:30 + len(r.time_s)] - [1.4 / 1.2 * 0.3, 0.0, 0.0]
         np.testing.assert_allclose(r.points[name], shifted, atol=1e-6)
+
+
+@pytest.mark.parametrize("extra", [
+    dict(),                                                                                # normal
+    dict(cycle_s=1.6, stride_length_m=1.0, stance_fraction=(0.68, 0.58), knee_flexion_scale=(1.0, 0.7),
+         toe_off_pitch_deg=-25.0),                                                          # asymmetric
+    dict(cycle_s=3.0, stride_length_m=0.6, stance_fraction=(0.68, 0.58), knee_flexion_scale=(1.0, 0.7),
+         knee_peak_deg=50.0, toe_off_pitch_deg=-12.0),                                      # slow exo
+])
+def test_swing_foot_never_goes_back_behind_its_toe_off_position(extra):
+    """Once the toe leaves the floor the ankle only moves forward (overground, world frame): a foot that
+    swung back behind the toe would make toe off invisible to any kinematic detector."""
+    r = simulate(WalkerParams(**{**BASE, **extra}))
+    for side in ("left", "right"):
+        ankle_x = r.points[f"{side}_ankle"][:, 0]
+        for s, kind, t in r.events:
+            if s != side or kind != "toe_off":
+                continue
+            nxt = [t2 for s2, k2, t2 in r.events if s2 == side and k2 == "heel_strike" and t2 > t]
+            swing = (r.time_s >= t) & (r.time_s <= (nxt[0] if nxt else r.time_s[-1]))
+            i0 = np.flatnonzero(swing)[0]
+            assert np.all(ankle_x[swing] >= ankle_x[i0] - 0.005), (side, t)
