@@ -4,6 +4,7 @@ import pytest
 
 from gaitpose.errors import GaitposeError
 from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
+from gaitpose.predict.motion import MotionScanner, link_tracks, travel_heights, walker_boxes
 from gaitpose.predict.video import iter_frames, probe_video
 
 
@@ -68,18 +69,57 @@ def test_crop_maps_back_to_frame_pixels():
     assert (full.x0, full.y0, full.side) == (0.0, -100.0, 500.0)
 
 
-def test_follower_acquires_the_moving_figure_not_the_static_one():
-    """A static figure (the 'statue') at the left, a moving one crossing the right half."""
-    follower = SubjectFollower(640, 360, FollowParams(motion_width=320))
-    for t in range(40):
-        frame = np.full((360, 640, 3), 90, np.uint8)
-        cv2.rectangle(frame, (40, 60), (80, 200), (30, 30, 30), -1)              # static figure
-        x = 600 - 8 * t
-        cv2.rectangle(frame, (x - 20, 120), (x + 20, 300), (220, 220, 220), -1)  # walker, right to left
-        follower.observe_motion(frame)
+def _scene(t: int) -> np.ndarray:
+    """A big figure dancing in place at the left (the man on the roof), moving from frame 0, and a
+    smaller walker entering at frame 10 and crossing from right to left at 8 px per frame."""
+    frame = np.full((360, 640, 3), 90, np.uint8)
+    jump, arm = np.random.default_rng(t).integers(-30, 31, 2)                  # jumps and waves at random
+    cv2.rectangle(frame, (40, 60 + jump), (140, 230 + jump), (30, 30, 30), -1)
+    cv2.rectangle(frame, (140, 100 + arm), (190, 120 + arm), (30, 30, 30), -1)
+    if t >= 10:
+        x = 600 - 8 * (t - 10)
+        cv2.rectangle(frame, (x - 20, 160), (x + 20, 300), (220, 220, 220), -1)
+    return frame
+
+
+def test_walker_is_the_figure_that_travels_not_the_one_moving_in_place():
+    scanner = MotionScanner()
+    motion = {t: scanner.boxes(_scene(t)) for t in range(60)}
+    assert sum(any(b[0] + b[2] < 200 for b in motion[t]) for t in motion) >= 10   # the dancer moves ...
+    walker = walker_boxes(motion, fps=30.0)
+    assert walker and min(walker) >= 10                       # ... but the walker starts when it enters
+    for t in (20, 40, 59):
+        x, y, w, h = walker[t]
+        assert abs(x + w / 2 - (600 - 8 * (t - 10))) < 15     # centred on the walker
+        assert abs(y + h / 2 - 230) < 20
+
+
+def test_link_tracks_and_travel_by_hand():
+    # One region moving 10 px/frame right, one jittering in place; a 2-frame gap is bridged.
+    boxes = {f: [(10.0 * f, 0.0, 20.0, 40.0), (300.0 + (f % 2), 0.0, 20.0, 40.0)] for f in range(10) if f not in (4, 5)}
+    tracks = link_tracks(boxes, fps=10.0, link_gap_s=0.3)
+    assert len(tracks) == 2
+    mover = next(t for t in tracks if 0 in t and t[0][0] == 0.0)
+    assert sorted(mover) == [0, 1, 2, 3, 6, 7, 8, 9]
+    assert travel_heights(mover) == pytest.approx(90 / 40)    # centre x 10 → 100, height 40
+    walker = walker_boxes(boxes, fps=10.0)
+    assert walker[5] == pytest.approx((50.0, 0.0, 20.0, 40.0))   # filled across the gap
+    assert walker_boxes({f: [(300.0 + f % 2, 0.0, 20.0, 40.0)] for f in range(10)}, fps=10.0) == {}
+
+
+def test_follower_follows_the_walker_box_and_drops_someone_else():
+    follower = SubjectFollower(640, 360)
+    kp = np.zeros((8, 3))
+    kp[:, 0], kp[:, 1], kp[:, 2] = np.linspace(60, 120, 8), np.linspace(60, 220, 8), 0.9
+    follower.update(kp)                                       # locked on the dancer
+    assert follower.tracking
+    follower.observe_motion([], walker_box=(400.0, 160.0, 40.0, 140.0))
+    assert not follower.tracking                              # the walker is elsewhere: let go
     crop = follower.crops(1)[0]
-    centre = crop.x0 + crop.side / 2
-    assert abs(centre - (600 - 8 * 39)) < 40          # on the walker (x = 288), far from the statue (x = 60)
+    assert abs(crop.x0 + crop.side / 2 - 420) < 1 and abs(crop.y0 + crop.side / 2 - 230) < 1
+    follower.update(kp + np.array([340.0, 100.0, 0.0]))        # keypoints on the walker
+    follower.observe_motion([], walker_box=(400.0, 160.0, 40.0, 140.0))
+    assert follower.tracking
 
 
 def test_follower_tracks_keypoints_and_lets_go_when_lost():

@@ -1,10 +1,11 @@
 """Subject following: crop around the walking person so the network sees them at a useful scale.
 
-The subject is the person who *walks*: (re)acquisition takes the largest moving region from a
-background model (a statue or a poster of a person never moves), and tracking keeps the crop on
-the keypoints found in the previous frames, predicted forward at constant velocity. When the
-keypoints are lost (occlusion, leaving the frame) the crop coasts for a while, then falls back to
-the moving region, then to the full frame.
+The subject is the person who *walks*: (re)acquisition takes the walker's moving region from the
+motion pre-pass (`gaitpose.predict.motion`: the region that travels across the view, not a statue,
+a poster or someone moving in place), or the largest moving region when no walker was found;
+tracking keeps the crop on the keypoints found in the previous frames, predicted forward at
+constant velocity. When the keypoints are lost (occlusion, leaving the frame) the crop coasts for a
+while, then falls back to the moving region, then to the full frame.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import cv2
 import numpy as np
 
 from gaitpose.data.letterbox import Letterbox
+from gaitpose.predict.motion import Box
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,6 @@ class FollowParams:
     margin: float = 1.9               # crop side = margin × the larger side of the joints' box
     min_side_frac: float = 0.12       # ... but never below this fraction of the frame's longer side
     coast_frames: int = 15            # frames to keep the predicted crop after the subject is lost
-    motion_width: int = 320           # background model works at this width
-    min_motion_frac: float = 0.002    # smallest moving region (fraction of the frame) taken as a person
 
 
 @dataclass
@@ -63,39 +63,35 @@ class SubjectFollower:
     params: FollowParams = field(default_factory=FollowParams)
 
     def __post_init__(self) -> None:
-        self._bg = cv2.createBackgroundSubtractorMOG2(history=120, varThreshold=25, detectShadows=False)
         self._centre: np.ndarray | None = None       # last subject centre (frame px)
         self._velocity = np.zeros(2)                 # px per frame
         self._side: float = 0.0
         self._lost = 0
-        self._motion_box: tuple[float, float, float, float] | None = None
+        self._motion_box: Box | None = None
         self.n_lost_frames = 0
 
     @property
     def tracking(self) -> bool:
         return self._centre is not None
 
-    def observe_motion(self, frame: np.ndarray) -> None:
-        """Update the background model; remember the largest moving region (near the subject when tracking)."""
-        scale = self.params.motion_width / frame.shape[1]
-        small = cv2.resize(frame, (self.params.motion_width, max(1, int(round(frame.shape[0] * scale)))),
-                           interpolation=cv2.INTER_AREA)
-        mask = self._bg.apply(small)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        mask = cv2.dilate(mask, np.ones((7, 7), np.uint8))
-        n, _, stats, _ = cv2.connectedComponentsWithStats((mask > 0).astype(np.uint8))
-        min_area = self.params.min_motion_frac * mask.size
-        boxes = [stats[i] for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    def observe_motion(self, boxes: list[Box], walker_box: Box | None = None) -> None:
+        """This frame's moving regions (`gaitpose.predict.motion`) and, when known, the walker's box.
+
+        The walker's box wins: tracking that has drifted off it (onto someone who moves in place,
+        or the background) is dropped so the next crop re-acquires the walker."""
+        if walker_box is not None:
+            self._motion_box = walker_box
+            if self._centre is not None and not _near(self._centre, walker_box):
+                self._centre, self._velocity, self._lost = None, np.zeros(2), 0
+            return
         if not boxes:
             self._motion_box = None
             return
         if self._centre is not None:      # prefer the region nearest the subject
-            c = self._centre * scale
-            best = min(boxes, key=lambda s: np.hypot(s[0] + s[2] / 2 - c[0], s[1] + s[3] / 2 - c[1]))
+            c = self._centre
+            self._motion_box = min(boxes, key=lambda b: np.hypot(b[0] + b[2] / 2 - c[0], b[1] + b[3] / 2 - c[1]))
         else:
-            best = max(boxes, key=lambda s: s[cv2.CC_STAT_AREA])
-        x, y, w, h = (float(v) / scale for v in best[:4])
-        self._motion_box = (x, y, w, h)
+            self._motion_box = max(boxes, key=lambda b: b[2] * b[3])
 
     def crops(self, n: int) -> list[Crop]:
         """Crops for the next n frames (constant-velocity prediction while tracking)."""
@@ -134,3 +130,9 @@ class SubjectFollower:
     def _square(self, centre: np.ndarray, side: float) -> Crop:
         side = max(side, self.params.min_side_frac * max(self.width, self.height))
         return Crop(float(centre[0] - side / 2), float(centre[1] - side / 2), float(side))
+
+
+def _near(point: np.ndarray, box: Box) -> bool:
+    """Inside the box grown by half its size on every side."""
+    x, y, w, h = box
+    return x - w / 2 <= point[0] <= x + 1.5 * w and y - h / 2 <= point[1] <= y + 1.5 * h

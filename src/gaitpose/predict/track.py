@@ -9,6 +9,7 @@ import numpy as np
 
 from gaitpose.predict.backends import KeypointBackend
 from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
+from gaitpose.predict.motion import Box, MotionParams, MotionScanner, walker_boxes
 from gaitpose.predict.video import VideoInfo, iter_frames
 from gaitpose.skeleton import NUM_JOINTS
 
@@ -30,12 +31,17 @@ class Tracks:
 
 def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0, end_s: float | None = None,
                 batch_size: int = 8, follow: bool = True, follow_params: FollowParams | None = None,
-                progress: bool = True) -> Tracks:
-    """Run the keypoint network over the video (memory stays flat: one batch of frames at a time)."""
+                progress: bool = True, motion_params: MotionParams | None = None) -> Tracks:
+    """Run the keypoint network over the video (memory stays flat: one batch of frames at a time).
+
+    With `follow`, a motion pre-pass first finds the walker; frames outside its time span get no
+    keypoints (someone else in view is not the subject)."""
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
+    motion, walker = scan_walker(info, start_s, end_s, motion_params) if follow else ({}, {})
     frames: list[int] = []
     keypoints: list[np.ndarray] = []
     unreadable: list[int] = []
+    outside_walk = 0
     batch: list[tuple[int, np.ndarray]] = []
     bar = _progress_bar(info, start_s, end_s, progress)
     t0 = time.perf_counter()
@@ -68,7 +74,14 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             frames.append(index)
             keypoints.append(np.full((NUM_JOINTS, 3), np.nan))
             continue
-        follower.observe_motion(frame)
+        if walker and not walker_present(walker, index, info.fps):
+            if batch:
+                flush()
+            frames.append(index)                      # the walker is not in view: no one to analyse
+            keypoints.append(np.full((NUM_JOINTS, 3), np.nan))
+            outside_walk += 1
+            continue
+        follower.observe_motion(motion.get(index, []), walker.get(index))
         batch.append((index, frame))
         if len(batch) == batch_size:
             flush()
@@ -78,7 +91,22 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
         bar.close()
     seconds = time.perf_counter() - t0
     kp = np.stack(keypoints) if keypoints else np.zeros((0, NUM_JOINTS, 3))
-    return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames, seconds)
+    return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames + outside_walk, seconds)
+
+
+def scan_walker(info: VideoInfo, start_s: float, end_s: float | None,
+                params: MotionParams | None = None) -> tuple[dict[int, list[Box]], dict[int, Box]]:
+    """Motion pre-pass: the moving regions of every frame and the walker's box per frame."""
+    scanner = MotionScanner(params)
+    motion = {index: scanner.boxes(frame) for index, frame in iter_frames(info, start_s, end_s) if frame is not None}
+    return motion, walker_boxes(motion, info.fps, params)
+
+
+def walker_present(walker: dict[int, Box], index: int, fps: float, margin_s: float = 0.5) -> bool:
+    """Inside the walker's time span, widened by `margin_s` (it may be in view before it moves)."""
+    first, last = min(walker), max(walker)
+    margin = int(round(margin_s * fps))
+    return first - margin <= index <= last + margin
 
 
 def _progress_bar(info: VideoInfo, start_s: float, end_s: float | None, enabled: bool):
