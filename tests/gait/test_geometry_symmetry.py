@@ -72,3 +72,16 @@ def test_short_gaps_filled_long_gaps_kept():
     y = fill_short_gaps(x, max_gap_frames=3)
     assert y[3] == pytest.approx(3.0) and y[4] == pytest.approx(4.0)
     assert np.isnan(y[10:16]).all()
+
+
+def test_pair_midpoint_uses_the_present_point_and_stays_silent():
+    import warnings
+
+    from gaitpose.gait.geometry import mean_of_present
+
+    pairs = np.array([[[0, 0], [2, 4]], [[np.nan, np.nan], [1, 3]], [[np.nan, np.nan], [np.nan, np.nan]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mid = mean_of_present(pairs)
+    np.testing.assert_array_equal(mid[:2], [[1, 2], [1, 3]])
+    assert np.isnan(mid[2]).all()

@@ -85,11 +85,19 @@ def estimate_floor_angle(xy_tx8x2: np.ndarray, min_span: float) -> float | None:
     return float(np.average(angles, weights=weights))
 
 
+def mean_of_present(points_tx2x2: np.ndarray) -> np.ndarray:
+    """Midpoint of a left/right pair (T×2): the one present point when the other is missing, NaN
+    when both are (without numpy's empty-slice warning)."""
+    ok = np.isfinite(points_tx2x2)
+    count = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, np.where(ok, points_tx2x2, 0.0).sum(axis=1) / count, np.nan)
+
+
 def pelvis(xy_tx8x2: np.ndarray) -> np.ndarray:
     """Hip midpoint (T×2); one hip when the other is missing."""
     hips = xy_tx8x2[:, [SIDE_JOINTS["left"]["hip"], SIDE_JOINTS["right"]["hip"]]]
-    with np.errstate(invalid="ignore"):
-        return np.nanmean(hips, axis=1) if np.isfinite(hips).any() else hips[:, 0]
+    return mean_of_present(hips)
 
 
 def detect_direction(xy_tx8x2: np.ndarray, thigh_len: float) -> tuple[int, bool]:
@@ -127,8 +135,7 @@ def segment_angle_deg(top_tx2: np.ndarray, bottom_tx2: np.ndarray, direction: in
 def joint_angles(xy_tx8x2: np.ndarray, direction: int) -> dict[str, np.ndarray]:
     """Thigh, shank, hip (= thigh), knee flexion (= thigh − shank), hip relative to the trunk, per side."""
     sh = xy_tx8x2[:, [SIDE_JOINTS["left"]["shoulder"], SIDE_JOINTS["right"]["shoulder"]]]
-    with np.errstate(invalid="ignore"):
-        shoulder_mid = np.nanmean(sh, axis=1) if np.isfinite(sh).any() else sh[:, 0]
+    shoulder_mid = mean_of_present(sh)
     out: dict[str, np.ndarray] = {}
     for side in SIDES:
         j = SIDE_JOINTS[side]
