@@ -36,6 +36,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
 
     With `follow`, a motion pre-pass first finds the walker; frames outside its time span get no
     keypoints (someone else in view is not the subject)."""
+    t0 = time.perf_counter()                  # frames/s counts the motion pre-pass too
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
     motion, walker = scan_walker(info, start_s, end_s, motion_params) if follow else ({}, {})
     frames: list[int] = []
@@ -44,7 +45,6 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     outside_walk = 0
     batch: list[tuple[int, np.ndarray]] = []
     bar = _progress_bar(info, start_s, end_s, progress)
-    t0 = time.perf_counter()
 
     def flush() -> None:
         crops = follower.crops(len(batch)) if follow else [Crop.full(info.width, info.height)] * len(batch)
