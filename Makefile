@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test demo bench data train-cpu clean
+.PHONY: setup test demo bench data data-stage2 train-cpu clean
 
 setup: $(STAMP)
 
@@ -40,9 +40,14 @@ data: $(STAMP)
 	$(BIN)/gaitpose synth --out data/synth --subjects $(SYNTH_SUBJECTS) --frames-per-subject $(SYNTH_FRAMES) --size $(SYNTH_SIZE) --preset mixed --workers 2
 	$(BIN)/gaitpose split data/synth/annotations.json --out-train data/synth/train.json --out-val data/synth/val.json
 
-# The bundled model's recipe on CPU (see docs/model-card.md).
+# 80 more synthetic people (another seed), all for the second training stage.
+data-stage2: $(STAMP)
+	$(BIN)/gaitpose synth --out data/synth2 --subjects 80 --frames-per-subject 40 --size $(SYNTH_SIZE) --preset mixed --seed 1001 --workers 2
+
+# The bundled model's recipe on CPU (see docs/model-card.md): two stages, about 30 + 60 min on 2 cores.
 train-cpu: $(STAMP)
 	$(BIN)/gaitpose train --config configs/cpu_lite_synth.toml
+	$(BIN)/gaitpose train --config configs/cpu_lite_synth_stage2.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
