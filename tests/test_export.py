@@ -102,3 +102,17 @@ def test_analyze_backends_agree(exported, which):
     got = onnx(frames)
     assert got.shape == (2, 8, 3)
     assert np.abs(got - torch_kp).max() < 1e-3
+
+
+def test_bundled_onnx_is_the_bundled_model():
+    """The shipped ONNX export (analyze's CPU path) gives the shipped weights' keypoints: it is not stale."""
+    from gaitpose.predict.backends import OnnxBackend, TorchBackend, make_backend
+    from gaitpose.train.checkpoint import bundled_onnx
+
+    onnx = OnnxBackend(bundled_onnx())
+    frames = np.random.default_rng(5).integers(0, 256, (2, onnx.input_size, onnx.input_size, 3), dtype=np.uint8)
+    want = TorchBackend(None, device="cpu")(frames)
+    assert np.abs(onnx(frames)[..., :2] - want[..., :2]).max() < 1e-2
+    assert np.abs(onnx(frames)[..., 2] - want[..., 2]).max() < 1e-3
+    assert make_backend(None, device="cpu").name.startswith("onnxruntime bundled")
+    assert make_backend(None, device="cpu", flip=True).name.startswith("pytorch")

@@ -23,6 +23,11 @@ def bundled_weights() -> Path:
     return Path(str(resources.files("gaitpose") / "assets" / BUNDLED_NAME))
 
 
+def bundled_onnx() -> Path:
+    """The shipped model exported for ONNX Runtime (the fast CPU path of `analyze`), beside the weights."""
+    return bundled_weights().with_suffix(".onnx")
+
+
 def save_checkpoint(path: str | Path, model: torch.nn.Module, *, input_size: int, config: dict[str, Any],
                     extra: dict[str, Any] | None = None, half: bool = False) -> None:
     """Write a checkpoint atomically; `half` stores fp16 weights (for the bundled model)."""
@@ -77,10 +82,15 @@ def load_model(path: str | Path | None = None, device: str | torch.device = "cpu
 
 
 def bundle_checkpoint(src: str | Path, dst: str | Path = None) -> Path:
-    """Make the shipped model from a training checkpoint: fp16 weights, metadata kept, optimiser dropped."""
+    """Make the shipped model from a training checkpoint: fp16 weights, metadata kept, optimiser dropped;
+    and its ONNX export next to it (same weights), which `analyze` runs on the CPU."""
     dst = Path(dst) if dst is not None else bundled_weights()
     model, meta = load_model(src)
     keep = {k: meta[k] for k in ("epoch", "step", "val_metrics") if k in meta}
     keep["source"] = str(src)
     save_checkpoint(dst, model, input_size=meta["input_size"], config=meta.get("config", {}), extra=keep, half=True)
+    from gaitpose.predict.export import export_onnx
+
+    shipped, _ = load_model(dst)           # export what ships: the fp16 weights, read back as float32
+    export_onnx(shipped, int(meta["input_size"]), dst.with_suffix(".onnx"))
     return dst
