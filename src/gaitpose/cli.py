@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     def _export(p: argparse.ArgumentParser) -> Runner:
         p.add_argument("--weights", default=None, help="checkpoint (default: the bundled model)")
         p.add_argument("--onnx", required=True, help="ONNX file to write")
-        p.add_argument("--decode", action="store_true", help="decode keypoints in the graph (output N×8×3)")
+        p.add_argument("--decode", action="store_true", help="decode keypoints in the graph (output N×8×3; without the knee/ankle pair separation that analyze applies to heatmaps)")
         p.add_argument("--size", type=int, default=None, help="input size S (default: the checkpoint's)")
 
         def run(args: argparse.Namespace) -> int:

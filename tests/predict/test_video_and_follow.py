@@ -137,3 +137,19 @@ def test_follower_tracks_keypoints_and_lets_go_when_lost():
     for _ in range(4):
         follower.update(lost)
     assert not follower.tracking and follower.n_lost_frames == 4
+
+
+def test_walker_box_spans_the_whole_body_when_regions_are_parts():
+    from gaitpose.predict.motion import whole_body_boxes
+
+    frames = np.arange(6)
+    # torso (y 100-200) and legs (y 200-300) seen in turn, moving right 5 px a frame
+    boxes = np.array([[10.0 + 5 * f, 100.0 if f % 2 == 0 else 200.0, 20.0, 100.0] for f in frames])
+    out = whole_body_boxes(frames, boxes, window=1)
+    np.testing.assert_allclose(out[:, 1], 100.0)                 # top of the torso ...
+    np.testing.assert_allclose(out[:, 3], 200.0)                 # ... to the feet
+    np.testing.assert_allclose(out[:, 0], boxes[:, 0])           # x unchanged
+    single = whole_body_boxes(np.array([0, 10]), np.array([[0.0, 150.0, 20.0, 50.0], [0.0, 100.0, 20.0, 150.0]]), 1)
+    # 75th percentile of the heights 50 and 150 is 125: the short box grows to it about its middle (y 175)
+    np.testing.assert_allclose(single[0, [1, 3]], [112.5, 125.0])
+    np.testing.assert_allclose(single[1, [1, 3]], [100.0, 150.0])

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, find_peaks, sosfiltfilt
 
-from gaitpose.skeleton import FLIP_PAIRS
+from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS
 
 # Winter (2009), Biomechanics and Motor Control of Human Movement, §3.4.4: a 2nd-order Butterworth run
 # forwards and backwards is a 4th-order zero-lag filter whose -3 dB point falls at 0.802 of the design
@@ -18,6 +18,7 @@ _DOUBLE_PASS_CORRECTION = 0.802
 class CleaningReport:
     low_score_points: int = 0
     swapped_frames: dict[str, int] | None = None
+    ankle_label_agreement: float | None = None   # share of frames the detector's ankle labels agreed
     filled_points: int = 0
     missing_points: int = 0
     filtered: bool = True
@@ -66,20 +67,92 @@ def _swap_labels(xy_tx2x2: np.ndarray, body_scale: float, switch_cost: float = 0
     return labels.astype(bool)
 
 
-def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float) -> tuple[np.ndarray, dict[str, int]]:
-    """Swap back left/right joints on frames where continuity says the detector swapped them."""
+def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float, fps: float | None = None
+                 ) -> tuple[np.ndarray, dict[str, int], float | None]:
+    """Swap back left/right joints on frames where the detector swapped them.
+
+    Ankles: by the legs' crossings when they can be found (`ankle_labels_by_crossings`), knees then
+    follow their ankle (shank length); otherwise, and for the hips, by continuity (`_swap_labels`).
+    Returns the repaired tracks, swapped frames per joint, and the share of frames on which the
+    detector's own ankle labels agreed with the final ones (None when continuity decided): near 0.5
+    means which leg is *left* is uncertain even though each leg is followed consistently.
+    """
     from gaitpose.skeleton import JOINTS
     kp = kp_tx8x3.copy()
     counts: dict[str, int] = {}
+    agreement = None
     if len(kp) < 3:
-        return kp, counts
+        return kp, counts, agreement
+    by_crossing = ankle_labels_by_crossings(kp, fps) if fps else None
     for a, b in FLIP_PAIRS:
-        if "shoulder" in JOINTS[a]:
+        name = JOINTS[a].replace("left_", "")
+        if name == "shoulder":
             continue  # shoulders overlap in side view; a swap there changes nothing we measure
-        swap = _swap_labels(kp[:, [a, b], :2], body_scale)
-        kp[swap, a], kp[swap, b] = kp_tx8x3[swap, b], kp_tx8x3[swap, a]
-        counts[JOINTS[a].replace("left_", "")] = int(swap.sum())
-    return kp, counts
+        if by_crossing is not None and name == "ankle":
+            swap, agreement = by_crossing
+            # then continuity settles the frames next to each crossing
+            relabelled = kp[:, [a, b], :2].copy()
+            relabelled[swap] = relabelled[swap][:, ::-1]
+            swap = swap ^ _swap_labels(relabelled, body_scale)
+        elif by_crossing is not None and name == "knee":
+            swap = _knees_follow_ankles(kp)
+        else:
+            swap = _swap_labels(kp[:, [a, b], :2], body_scale)
+        kp[swap, a], kp[swap, b] = kp[swap, b].copy(), kp[swap, a].copy()
+        counts[name] = int(swap.sum())
+    return kp, counts, agreement
+
+
+def ankle_labels_by_crossings(kp_tx8x3: np.ndarray, fps: float, min_crossings: int = 3
+                              ) -> tuple[np.ndarray, float] | None:
+    """Which frames to swap so each ankle label follows one leg, from the legs' crossings.
+
+    In a side view the two ankles pass each other once per step (mid-swing): between two crossings
+    one leg is the ankle further along the image x-axis and the other the nearer, and the roles
+    exchange at every crossing. Crossings are the deep minima of the ankles' x distance (gaps
+    interpolated; at least 0.6 of the typical interval apart), so the labels need only be right on
+    average: the detector's labels choose which of the two alternating assignments is called left
+    (their agreement with it is returned). None when fewer than `min_crossings` are found.
+    """
+    la, ra = SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]
+    dx = kp_tx8x3[:, la, 0] - kp_tx8x3[:, ra, 0]
+    ok = np.isfinite(dx)
+    if ok.sum() < 10:
+        return None
+    t = np.arange(len(dx))
+    sep = np.interp(t, t[ok], np.abs(dx[ok]))
+    prominence = 0.4 * float(np.nanpercentile(np.abs(dx), 90))
+    if prominence <= 0:
+        return None
+    crossings, _ = find_peaks(-sep, prominence=prominence, distance=max(1, int(0.2 * fps)))
+    if len(crossings) > 2:
+        typical = float(np.median(np.diff(crossings)))
+        crossings, _ = find_peaks(-sep, prominence=prominence, distance=max(1, int(0.6 * typical)))
+    if len(crossings) < min_crossings:
+        return None
+    segment = np.searchsorted(crossings, t, side="right")
+    left_label_further = dx > 0                        # as the detector labelled it
+    votes = [int(np.sum((((segment + parity) % 2 == 0) == left_label_further)[ok])) for parity in (0, 1)]
+    parity = int(np.argmax(votes))
+    left_is_further = (segment + parity) % 2 == 0
+    # Close to a crossing the order along x is noise: the labels as given are kept there.
+    clear = ok & (np.abs(np.nan_to_num(dx)) > 0.25 * prominence)
+    swap = clear & (left_is_further != left_label_further)
+    return swap, votes[parity] / max(int(ok.sum()), 1)
+
+
+def _knees_follow_ankles(kp_tx8x3: np.ndarray) -> np.ndarray:
+    """Frames where swapping the knees pairs each with its ankle at a more typical shank length."""
+    lk, rk = SIDE_JOINTS["left"]["knee"], SIDE_JOINTS["right"]["knee"]
+    la, ra = SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]
+    k, a = kp_tx8x3[:, [lk, rk], :2], kp_tx8x3[:, [la, ra], :2]
+    given = np.hypot(*(k - a).transpose(2, 0, 1))
+    swapped = np.hypot(*(k[:, ::-1] - a).transpose(2, 0, 1))
+    shank = np.nanmedian(np.minimum(given.sum(1), swapped.sum(1)) / 2)
+    cost_given = np.abs(given - shank).sum(1)
+    cost_swapped = np.abs(swapped - shank).sum(1)
+    with np.errstate(invalid="ignore"):
+        return cost_swapped < cost_given - 0.1 * shank
 
 
 def fill_short_gaps(x_t: np.ndarray, max_gap_frames: int) -> np.ndarray:
@@ -116,7 +189,7 @@ def clean_keypoints(kp_tx8x3: np.ndarray, fps: float, min_score: float, max_gap_
     """Score threshold → swap repair → gap filling (≤ max_gap_s) → low-pass. Returns T×8×3 and a report."""
     report = CleaningReport()
     kp, report.low_score_points = apply_score_threshold(kp_tx8x3, min_score)
-    kp, report.swapped_frames = repair_swaps(kp, body_scale)
+    kp, report.swapped_frames, report.ankle_label_agreement = repair_swaps(kp, body_scale, fps)
     max_gap = int(np.floor(max_gap_s * fps + 1e-9))
     before = int(np.isnan(kp[..., 0]).sum())
     for j in range(kp.shape[1]):

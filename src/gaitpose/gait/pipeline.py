@@ -21,6 +21,10 @@ from gaitpose.gait import clean as clean_mod
 from gaitpose.gait import cycles, events as events_mod, geometry, spatiotemporal as st
 from gaitpose.skeleton import SIDE_JOINTS, SIDES
 
+# Below this share of frames agreeing (see clean.ankle_labels_by_crossings) the report warns that the
+# left/right identity of the legs may be exchanged.
+LEFT_RIGHT_CONFIDENT = 0.75
+
 
 @dataclass
 class GaitOptions:
@@ -115,6 +119,11 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     swaps = sum((report.swapped_frames or {}).values())
     if swaps:
         notes.append(f"left/right swaps repaired: {report.swapped_frames}")
+    agreement = report.ankle_label_agreement
+    if agreement is not None and agreement < LEFT_RIGHT_CONFIDENT:
+        notes.append(f"which leg is LEFT is uncertain: the keypoint labels agreed with the legs followed through "
+                     f"their crossings on only {100 * agreement:.0f} % of frames; each leg is followed consistently, "
+                     "but left and right values may be exchanged")
 
     xy = geometry.to_camera_plane(kp_clean, options.camera)
     thigh_len = np.nanmean([_median_length(xy, SIDE_JOINTS[s]["hip"], SIDE_JOINTS[s]["knee"]) for s in SIDES])
@@ -241,6 +250,7 @@ def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction
         "hip_rom_deg": rom["hip"], "knee_rom_deg": rom["knee"],
         "floor_angle_deg": floor_deg, "floor_angle_source": floor_source,
         "data_quality": {"low_score_points": report.low_score_points, "swapped_frames": report.swapped_frames,
+                         "ankle_label_agreement": report.ankle_label_agreement,
                          "filled_points": report.filled_points, "missing_points": report.missing_points,
                          "filter_cutoff_hz": options.cutoff_hz if report.filtered else None},
     }

@@ -83,6 +83,8 @@ class SubjectFollower:
             self._motion_box = walker_box
             if self._centre is not None and not _near(self._centre, walker_box):
                 self._centre, self._velocity, self._lost = None, np.zeros(2), 0
+            # Keypoints bunched on part of the body must not shrink the crop below the whole walker.
+            self._side = max(self._side, self._motion_side(walker_box))
             return
         if not boxes:
             self._motion_box = None
@@ -99,8 +101,7 @@ class SubjectFollower:
             return [self._square(self._centre + self._velocity * (k + 1), self._side) for k in range(n)]
         if self._motion_box is not None:
             x, y, w, h = self._motion_box
-            side = self.params.margin * max(w, h) / 1.3      # the moving region already spans the whole body
-            return [self._square(np.array([x + w / 2, y + h / 2]), side)] * n
+            return [self._square(np.array([x + w / 2, y + h / 2]), self._motion_side(self._motion_box))] * n
         return [Crop.full(self.width, self.height)] * n
 
     def update(self, keypoints_8x3: np.ndarray) -> None:
@@ -123,6 +124,10 @@ class SubjectFollower:
         self._centre = self._centre + self._velocity
         if self._lost > self.params.coast_frames or not self._inside(self._centre):
             self._centre, self._velocity, self._lost = None, np.zeros(2), 0
+
+    def _motion_side(self, box: Box) -> float:
+        """Crop side for a moving region, which already spans the whole body."""
+        return self.params.margin * max(box[2], box[3]) / 1.3
 
     def _inside(self, point: np.ndarray) -> bool:
         return 0 <= point[0] < self.width and 0 <= point[1] < self.height

@@ -23,6 +23,7 @@ class MotionParams:
     max_area_frac: float = 0.5        # larger "regions" are the model starting up, a light change or a pan
     link_gap_s: float = 0.5           # a track survives this long without a matching region
     min_travel_heights: float = 1.0   # a walker travels at least this many of its own heights
+    body_window_s: float = 0.5        # a walker's box spans what its regions covered within this time
 
 
 class MotionScanner:
@@ -102,6 +103,24 @@ def walker_boxes(boxes_by_frame: dict[int, list[Box]], fps: float,
         return {}
     frames = np.array(sorted(best))
     values = np.array([best[f] for f in frames])
+    values = whole_body_boxes(frames, values, max(1, int(round(params.body_window_s * fps))))
     full = np.arange(frames[0], frames[-1] + 1)
     filled = np.stack([np.interp(full, frames, values[:, k]) for k in range(4)], axis=1)
     return {int(f): tuple(float(v) for v in row) for f, row in zip(full, filled)}
+
+
+def whole_body_boxes(frames: np.ndarray, boxes_nx4: np.ndarray, window: int) -> np.ndarray:
+    """A moving region is often part of the body (the swinging legs, the torso): each box keeps its
+    centre x but spans vertically what the track covered within ±`window` frames, and is at least
+    as tall as the track's 75th-percentile box."""
+    x0, y0, w, h = boxes_nx4.T
+    tall = float(np.quantile(h, 0.75))
+    out = boxes_nx4.copy()
+    for i, f in enumerate(frames):
+        near = np.abs(frames - f) <= window
+        top, bottom = float(y0[near].min()), float((y0 + h)[near].max())
+        if bottom - top < tall:
+            mid = (top + bottom) / 2
+            top, bottom = mid - tall / 2, mid + tall / 2
+        out[i, 1], out[i, 3] = top, bottom - top
+    return out

@@ -24,7 +24,8 @@ def _session(model: str | Path | bytes, threads: int):
 
 class OnnxKeypointModel:
     """An ONNX file written by `export_onnx`: `__call__` gives its outputs by name (heatmap + offset, or
-    keypoints when decoding is in the graph); `keypoints` always gives N×8×3 in input pixels."""
+    keypoints when decoding is in the graph); `keypoints` always gives N×8×3 in input pixels (leg pairs
+    separated as in PyTorch inference when the heatmaps are outputs)."""
 
     def __init__(self, model: str | Path | bytes, threads: int = 0):
         """`model`: a path or the serialised bytes; `threads`: ONNX Runtime intra-op threads (0: its default)."""
@@ -54,6 +55,6 @@ class OnnxKeypointModel:
         out = self(images)
         if self.decoded:
             return out[DECODED_OUTPUT]
-        from gaitpose.targets import decode_keypoints
+        from gaitpose.targets import decode_keypoints, separate_leg_pairs
 
-        return decode_keypoints(out["heatmap"], out["offset"])
+        return separate_leg_pairs(out["heatmap"], out["offset"], decode_keypoints(out["heatmap"], out["offset"]))
