@@ -12,6 +12,7 @@ from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS
 # forwards and backwards is a 4th-order zero-lag filter whose -3 dB point falls at 0.802 of the design
 # cutoff; the design cutoff is divided by 0.802 so the result has the requested cutoff.
 _DOUBLE_PASS_CORRECTION = 0.802
+KNEE_PAIRING_MARGIN = 0.1   # shank lengths: keep the detector's knees unless pairing is clearly better
 
 
 @dataclass
@@ -84,7 +85,7 @@ def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float, fps: float | None = No
     if len(kp) < 3:
         return kp, counts, agreement
     by_crossing = ankle_labels_by_crossings(kp, fps) if fps else None
-    for a, b in FLIP_PAIRS:
+    for a, b in sorted(FLIP_PAIRS, key=lambda pair: "ankle" not in JOINTS[pair[0]]):   # ankles first
         name = JOINTS[a].replace("left_", "")
         if name == "shoulder":
             continue  # shoulders overlap in side view; a swap there changes nothing we measure
@@ -141,18 +142,17 @@ def ankle_labels_by_crossings(kp_tx8x3: np.ndarray, fps: float, min_crossings: i
     return swap, votes[parity] / max(int(ok.sum()), 1)
 
 
-def _knees_follow_ankles(kp_tx8x3: np.ndarray) -> np.ndarray:
-    """Frames where swapping the knees pairs each with its ankle at a more typical shank length."""
+def _knees_follow_ankles(kp_tx8x3: np.ndarray, margin: float = KNEE_PAIRING_MARGIN) -> np.ndarray:
+    """Frames where swapping the knees pairs each with its ankle at a shank length nearer the typical
+    one, by more than `margin` shank lengths (a shank joins a knee to its own leg's ankle)."""
     lk, rk = SIDE_JOINTS["left"]["knee"], SIDE_JOINTS["right"]["knee"]
     la, ra = SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]
     k, a = kp_tx8x3[:, [lk, rk], :2], kp_tx8x3[:, [la, ra], :2]
     given = np.hypot(*(k - a).transpose(2, 0, 1))
     swapped = np.hypot(*(k[:, ::-1] - a).transpose(2, 0, 1))
     shank = np.nanmedian(np.minimum(given.sum(1), swapped.sum(1)) / 2)
-    cost_given = np.abs(given - shank).sum(1)
-    cost_swapped = np.abs(swapped - shank).sum(1)
     with np.errstate(invalid="ignore"):
-        return cost_swapped < cost_given - 0.1 * shank
+        return np.abs(swapped - shank).sum(1) < np.abs(given - shank).sum(1) - margin * shank
 
 
 def fill_short_gaps(x_t: np.ndarray, max_gap_frames: int) -> np.ndarray:
