@@ -26,6 +26,12 @@ from gaitpose.predict.analyze import AnalyzeOptions
 ANGLES = ("left_hip_deg", "right_hip_deg", "left_knee_deg", "right_knee_deg")
 
 
+def _label(sequence_dir: Path) -> str:
+    """`DATASET/SEQUENCE` for a `synth --video` folder (DATASET/videos/SEQUENCE), else the folder name."""
+    parent = sequence_dir.resolve().parent
+    return f"{parent.parent.name}/{sequence_dir.name}" if parent.name == "videos" else sequence_dir.name
+
+
 def walk_accuracy(sequence_dir: Path, options: AnalyzeOptions) -> dict[str, Any]:
     truth = json.loads((sequence_dir / "summary.json").read_text())
     reference = read_angles_csv(sequence_dir / "angles.csv")[0]
@@ -36,11 +42,11 @@ def walk_accuracy(sequence_dir: Path, options: AnalyzeOptions) -> dict[str, Any]
         try:
             record, result = analyze(sequence_dir / "video.mp4", out, options, gait_options)
         except GaitposeError as exc:
-            return {"sequence": sequence_dir.name, "failed": str(exc), "errors": {}, "angles": {}}
+            return {"sequence": _label(sequence_dir), "failed": str(exc), "errors": {}, "angles": {}}
     rows = compare_with_truth(result.summary, truth)
     sim = result.summary.get("similarity", {})
     return {
-        "sequence": sequence_dir.name,
+        "sequence": _label(sequence_dir),
         "errors": {label: d for label, _, _, d, _ in rows},
         "angles": {a: {k: sim[a][k] for k in ("rmse", "S", "r", "lag_frames")} for a in ANGLES if a in sim},
         "keypoint_frames_per_s": record["keypoint_frames_per_s"],
@@ -64,15 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     if not results:
         return 1
     labels = list(results[0]["errors"])
-    print(f"{'':<26}" + "".join(f"{r['sequence']:>10}" for r in results) + f"{'mean |err|':>12}")
+    print(f"{'':<26}" + "".join(f"{r['sequence']:>20}" for r in results) + f"{'mean |err|':>12}")
     for label in labels:
         errs = [r["errors"][label] for r in results]
-        print(f"{label:<26}" + "".join(f"{e:>+10.3f}" for e in errs) + f"{np.nanmean(np.abs(errs)):>12.3f}")
+        print(f"{label:<26}" + "".join(f"{e:>+20.3f}" for e in errs) + f"{np.nanmean(np.abs(errs)):>12.3f}")
     for angle in ANGLES:
         rmse = [r["angles"].get(angle, {}).get("rmse", np.nan) for r in results]
         s_val = [r["angles"].get(angle, {}).get("S", np.nan) for r in results]
-        print(f"{angle + ' RMSE':<26}" + "".join(f"{e:>10.2f}" for e in rmse) + f"{np.nanmean(rmse):>12.2f}")
-        print(f"{angle + ' S':<26}" + "".join(f"{e:>10.3f}" for e in s_val) + f"{np.nanmean(s_val):>12.3f}")
+        print(f"{angle + ' RMSE':<26}" + "".join(f"{e:>20.2f}" for e in rmse) + f"{np.nanmean(rmse):>12.2f}")
+        print(f"{angle + ' S':<26}" + "".join(f"{e:>20.3f}" for e in s_val) + f"{np.nanmean(s_val):>12.3f}")
     if args.json_path:
         write_json_atomic(args.json_path, results)
     return 0
