@@ -101,14 +101,26 @@ def evaluate(case: Case) -> dict[str, float]:
                 true = min(cand, key=lambda x: abs(x[1] - t_hs))
                 step_err.append(abs(stride.step_length_m - true[2]))
     out["step_cm"] = 100 * max(step_err) if step_err else float("nan")
-    ev_err = []
+    signed = signed_event_errors_ms(walk, res.events, fps)
+    ev_err = [abs(e) for _, e in signed]
+    out["event_ms"] = max(ev_err) if ev_err else float("nan")
+    out["n_strides"] = float(len(res.strides.strides))
+    for kind in ("heel_strike", "toe_off"):
+        errs = [e for k, e in signed if k == kind and np.isfinite(e)]
+        out[f"{kind}_min_ms"] = min(errs) if errs else float("nan")
+        out[f"{kind}_max_ms"] = max(errs) if errs else float("nan")
+    return out
+
+
+def signed_event_errors_ms(walk: WalkerResult, events: dict[str, dict[str, list[float]]],
+                           fps: float) -> list[tuple[str, float]]:
+    """(kind, detected − true in ms) for each true event inside the recording; ±inf when none was found."""
+    out = []
     t_end = walk.time_s[-1]
     for side, kind, t in walk.events:
         if EDGE_S <= t <= t_end - EDGE_S:
-            found = np.array(res.events[side][kind]) / fps
-            ev_err.append(np.min(np.abs(found - t)) if len(found) else np.inf)
-    out["event_ms"] = 1000 * max(ev_err) if ev_err else float("nan")
-    out["n_strides"] = float(len(res.strides.strides))
+            found = np.array(events[side][kind]) / fps
+            out.append((kind, 1000 * float(found[np.argmin(np.abs(found - t))] - t) if len(found) else np.inf))
     return out
 
 
@@ -117,8 +129,13 @@ def main() -> int:
     print(f"{'case':28s} " + " ".join(f"{c:>14s}" for c in cols))
     worst = {c: 0.0 for c in THRESHOLDS}
     failed = 0
+    signed: dict[str, tuple[float, float, float, float]] = {}
     for case in default_cases():
         r = evaluate(case)
+        group = case.name.split()[0]
+        prev = signed.get(group, (np.inf, -np.inf, np.inf, -np.inf))
+        signed[group] = (min(prev[0], r["heel_strike_min_ms"]), max(prev[1], r["heel_strike_max_ms"]),
+                         min(prev[2], r["toe_off_min_ms"]), max(prev[3], r["toe_off_max_ms"]))
         bad = [c for c in THRESHOLDS if not r[c] <= THRESHOLDS[c]]
         failed += bool(bad)
         for c in THRESHOLDS:
@@ -127,6 +144,9 @@ def main() -> int:
     print(f"{'worst':28s} " + " ".join(f"{worst[c]:14.3f}" for c in THRESHOLDS))
     print(f"{'threshold':28s} " + " ".join(f"{THRESHOLDS[c]:14.3f}" for c in THRESHOLDS))
     print(f"{failed} of {len(default_cases())} cases outside a threshold")
+    print("signed event errors (detected - true), ms, by walker:")
+    for group, (lo_hs, hi_hs, lo_to, hi_to) in signed.items():
+        print(f"  {group:10s} heel strike {lo_hs:+7.0f} .. {hi_hs:+7.0f}   toe off {lo_to:+7.0f} .. {hi_to:+7.0f}")
     return 1 if failed else 0
 
 
