@@ -198,7 +198,10 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         summary["deviation_deg"] = cycles.deviation_scores(curves, options.norms)
     if options.reference_angles is not None:
         from gaitpose.gait.similarity import similarity
-        summary["similarity"] = {c: similarity(angles[c], np.asarray(ref, float), max_lag=int(2 * fps))
+        # A lag of half a cycle or more aligns another cycle of a periodic curve: search less.
+        cycle_s = summary["gait_cycle_s"]["mean"]
+        max_lag = int(min(2.0, 0.45 * cycle_s if np.isfinite(cycle_s) else 2.0) * fps)
+        summary["similarity"] = {c: similarity(angles[c], np.asarray(ref, float), max_lag=max_lag)
                                  for c, ref in options.reference_angles.items() if c in angles}
     summary["notes"] = notes
     kp_out = kp_clean.copy()

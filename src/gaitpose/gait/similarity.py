@@ -5,14 +5,21 @@ import numpy as np
 
 
 def best_lag(a: np.ndarray, b: np.ndarray, max_lag: int) -> int:
-    """Lag L (frames) maximising the correlation of a[t] with b[t − L] over the overlapping finite samples."""
-    best, best_r = 0, -np.inf
+    """Lag L (frames) maximising the correlation of a[t] with b[t − L], weighted by the overlap.
+
+    Pearson r on the overlap alone favours a lag of a whole gait cycle whenever dropping the
+    frames that no longer overlap happens to raise r; weighting r by the fraction of frames
+    that still overlap (as the biased cross-correlation does) keeps the lag that aligns the whole
+    recordings.
+    """
+    n_total = min(int(np.isfinite(a).sum()), int(np.isfinite(b).sum()))
+    best, best_score = 0, -np.inf
     for lag in range(-max_lag, max_lag + 1):
         x, y = _overlap(a, b, lag)
         if len(x) > 10 and np.std(x) > 0 and np.std(y) > 0:
-            r = float(np.corrcoef(x, y)[0, 1])
-            if r > best_r:
-                best, best_r = lag, r
+            score = float(np.corrcoef(x, y)[0, 1]) * len(x) / max(n_total, 1)
+            if score > best_score:
+                best, best_score = lag, score
     return best
 
 
