@@ -6,12 +6,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
-from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS
+from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS, SIDES
 
 # Winter (2009), Biomechanics and Motor Control of Human Movement, §3.4.4: a 2nd-order Butterworth run
 # forwards and backwards is a 4th-order zero-lag filter whose -3 dB point falls at 0.802 of the design
 # cutoff; the design cutoff is divided by 0.802 so the result has the requested cutoff.
 _DOUBLE_PASS_CORRECTION = 0.802
+KNEE_LENGTH_TOLERANCE = 0.25  # side view: thigh/shank foreshorten only with out-of-plane motion (cos 40° ≈ 0.77)
 KNEE_PAIRING_MARGIN = 0.1   # shank lengths: keep the detector's knees unless pairing is clearly better
 
 
@@ -20,6 +21,7 @@ class CleaningReport:
     low_score_points: int = 0
     swapped_frames: dict[str, int] | None = None
     ankle_label_agreement: float | None = None   # share of frames the detector's ankle labels agreed
+    implausible_knees: int = 0                   # knees dropped: a thigh or shank far from its usual length
     filled_points: int = 0
     missing_points: int = 0
     filtered: bool = True
@@ -155,6 +157,27 @@ def _knees_follow_ankles(kp_tx8x3: np.ndarray, margin: float = KNEE_PAIRING_MARG
         return np.abs(swapped - shank).sum(1) < np.abs(given - shank).sum(1) - margin * shank
 
 
+def drop_implausible_knees(kp_tx8x3: np.ndarray, tolerance: float = KNEE_LENGTH_TOLERANCE) -> tuple[np.ndarray, int]:
+    """Knees (NaN) where the thigh or the shank differs from that leg's median length by more than
+    `tolerance` of it: a rigid segment cannot change length, so the knee keypoint is on something else."""
+    kp = kp_tx8x3.copy()
+    dropped = 0
+    for side in SIDES:
+        j = SIDE_JOINTS[side]
+        hip, knee, ankle = kp[:, j["hip"], :2], kp[:, j["knee"], :2], kp[:, j["ankle"], :2]
+        thigh = np.linalg.norm(knee - hip, axis=1)
+        shank = np.linalg.norm(ankle - knee, axis=1)
+        bad = np.zeros(len(kp), bool)
+        for length in (thigh, shank):
+            if np.isfinite(length).sum() >= 10:
+                typical = np.nanmedian(length)
+                with np.errstate(invalid="ignore"):
+                    bad |= np.abs(length - typical) > tolerance * typical
+        dropped += int(bad.sum())
+        kp[bad, j["knee"], :2] = np.nan
+    return kp, dropped
+
+
 def fill_short_gaps(x_t: np.ndarray, max_gap_frames: int) -> np.ndarray:
     """Linear interpolation across runs of NaN of at most `max_gap_frames`; longer gaps and ends stay NaN."""
     x = x_t.copy()
@@ -190,6 +213,7 @@ def clean_keypoints(kp_tx8x3: np.ndarray, fps: float, min_score: float, max_gap_
     report = CleaningReport()
     kp, report.low_score_points = apply_score_threshold(kp_tx8x3, min_score)
     kp, report.swapped_frames, report.ankle_label_agreement = repair_swaps(kp, body_scale, fps)
+    kp, report.implausible_knees = drop_implausible_knees(kp)
     max_gap = int(np.floor(max_gap_s * fps + 1e-9))
     before = int(np.isnan(kp[..., 0]).sum())
     for j in range(kp.shape[1]):

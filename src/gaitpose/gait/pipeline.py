@@ -119,6 +119,9 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     swaps = sum((report.swapped_frames or {}).values())
     if swaps:
         notes.append(f"left/right swaps repaired: {report.swapped_frames}")
+    if report.implausible_knees:
+        notes.append(f"knees dropped where a thigh or shank was more than {100 * clean_mod.KNEE_LENGTH_TOLERANCE:.0f} % "
+                     f"off its usual length (then interpolated over short gaps): {report.implausible_knees} frames")
     agreement = report.ankle_label_agreement
     if agreement is not None and agreement < LEFT_RIGHT_CONFIDENT:
         notes.append(f"which leg is LEFT is uncertain: the keypoint labels agreed with the legs followed through "
@@ -254,6 +257,7 @@ def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction
         "floor_angle_deg": floor_deg, "floor_angle_source": floor_source,
         "data_quality": {"low_score_points": report.low_score_points, "swapped_frames": report.swapped_frames,
                          "ankle_label_agreement": report.ankle_label_agreement,
+                         "implausible_knees": report.implausible_knees,
                          "filled_points": report.filled_points, "missing_points": report.missing_points,
                          "filter_cutoff_hz": options.cutoff_hz if report.filtered else None},
     }
