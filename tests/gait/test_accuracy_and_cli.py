@@ -70,3 +70,21 @@ def test_cli_bad_input_one_line_nothing_written(tmp_path, args, needle):
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0] and "Traceback" not in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_too_few_strides_from_low_scores_suggests_a_lower_min_score():
+    # 3 cycles of 1.1 s at 30 fps = 99 frames, every joint scored 0.2 except the first 20 frames at 0.9:
+    # at --min-score 0.3 only those 20 frames remain (too short for two strides) and 79/99 = 80 % of
+    # the joints were removed by the score.
+    from gaitpose.errors import GaitposeError
+    from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints
+
+    walk = simulate(replace(SYMMETRIC, fps=30.0, n_cycles=3))
+    kp, _ = observe(walk, seed=6, drop=0.0)
+    kp[:, :, 2] = 0.2
+    kp[:20, :, 2] = 0.9
+    with pytest.raises(GaitposeError, match=r"80 % of the detected joints scored below --min-score 0.3"):
+        analyze_keypoints(kp, 30.0, GaitOptions(height_m=1.75, min_score=0.3))
+    with pytest.raises(GaitposeError) as short:
+        analyze_keypoints(kp[:20], 30.0, GaitOptions(height_m=1.75, min_score=0.3))
+    assert "fewer than two strides" in str(short.value) and "--min-score" not in str(short.value)

@@ -23,6 +23,7 @@ from gaitpose.skeleton import SIDE_JOINTS, SIDES
 
 # Below this share of frames agreeing (see clean.ankle_labels_by_crossings) the report warns that the
 # left/right identity of the legs may be exchanged.
+LOW_SCORE_HINT = 0.3   # share of joints below --min-score from which a failure suggests lowering it
 LEFT_RIGHT_CONFIDENT = 0.75
 
 
@@ -157,8 +158,12 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     valid = {s: np.isfinite(xy[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy)[:, 0]) for s in SIDES}
     strides = st.build_strides(ev, valid, fps)
     if len(strides.strides) < 2:
+        detected = int(np.isfinite(kp[..., 0]).sum())
+        low = report.low_score_points / detected if detected else 0.0
+        hint = (f"; {100 * low:.0f} % of the detected joints scored below --min-score {options.min_score:g} "
+                "(a lower --min-score keeps them)" if low > LOW_SCORE_HINT else "")
         raise GaitposeError(f"keypoints: fewer than two strides found ({len(strides.strides)}); "
-                            "the walk is too short or the legs were not tracked")
+                            f"the walk is too short or the legs were not tracked{hint}")
     st.add_double_support(strides, ev, fps)
 
     forward_m = None

@@ -83,7 +83,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
             write_json_atomic(out_dir / "analysis.json", record)
             if options.overlay:
                 _overlay(info, tracks, out_dir, options, angles, events)
-            raise GaitposeError(f"{exc} (keypoints.csv and overlay kept in {out_dir})") from None
+            kept = "keypoints.csv and overlay.mp4" if options.overlay else "keypoints.csv"
+            raise GaitposeError(f"{exc} ({kept} kept in {out_dir})") from None
     if options.overlay:
         _overlay(info, tracks, out_dir, options, angles, events)
     write_json_atomic(out_dir / "analysis.json", record)
