@@ -21,9 +21,9 @@ from gaitpose.gait import clean as clean_mod
 from gaitpose.gait import cycles, events as events_mod, geometry, spatiotemporal as st
 from gaitpose.skeleton import SIDE_JOINTS, SIDES
 
+LOW_SCORE_HINT = 0.3   # share of joints below --min-score from which a failure suggests lowering it
 # Below this share of frames agreeing (see clean.ankle_labels_by_crossings) the report warns that the
 # left/right identity of the legs may be exchanged.
-LOW_SCORE_HINT = 0.3   # share of joints below --min-score from which a failure suggests lowering it
 LEFT_RIGHT_CONFIDENT = 0.75
 
 
@@ -122,7 +122,7 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         notes.append(f"left/right swaps repaired: {report.swapped_frames}")
     if report.implausible_knees:
         notes.append(f"knees dropped where a thigh or shank was more than {100 * clean_mod.KNEE_LENGTH_TOLERANCE:.0f} % "
-                     f"off its usual length (then interpolated over short gaps): {report.implausible_knees} frames")
+                     f"off its usual length (then interpolated over short gaps): {report.implausible_knees} knee points")
     agreement = report.ankle_label_agreement
     if agreement is not None and agreement < LEFT_RIGHT_CONFIDENT:
         notes.append(f"which leg is LEFT is uncertain: the keypoint labels agreed with the legs followed through "
