@@ -165,6 +165,10 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         raise GaitposeError(f"keypoints: fewer than two strides found ({len(strides.strides)}); "
                             f"the walk is too short or the legs were not tracked{hint}")
     st.add_double_support(strides, ev, fps)
+    early_s, late_s = events_mod.TOE_OFF_ERROR_S
+    notes.append(f"toe off comes from the ankle alone (the skeleton has no toe): on synthetic walkers it was found "
+                 f"up to {-early_s:.2f} s early and up to {late_s:.2f} s late (late in slow gait), so stance, swing, "
+                 "double support and D_ps are less certain than cycle time, cadence and step length")
 
     forward_m = None
     step_method = "none (give --height-m or --thigh-m/--shank-m)"
