@@ -62,7 +62,7 @@ def test_cli_writes_outputs(tmp_path):
     assert s["gait_cycle_s"]["mean"] == pytest.approx(1.1, rel=0.02)
     assert s["thigh_m"]["left"] == pytest.approx(0.245 * 1.75)
     caveat = "toe off comes from the ankle alone (the skeleton has no toe): on synthetic walkers it was found " \
-             "up to 0.15 s early and up to 0.25 s late"
+             "up to 0.20 s early and up to 0.25 s late"
     assert any(n.startswith(caveat) for n in s["notes"]), s["notes"]
     assert caveat in (tmp_path / "out" / "report.html").read_text()
 

@@ -29,10 +29,10 @@ from gaitpose.skeleton import SIDE_JOINTS, SIDES
 
 TOE_OFF_SPEED_FRACTION = 0.10
 # Detected − true toe off (s), the range this method reached on the 48 synthetic walkers of
-# `python -m gaitpose.gait.validate` (−0.148 … +0.200 s; docs/results.md), rounded outwards. The ankle
+# `python -m gaitpose.gait.validate` (−0.148 … +0.200 s; docs/results.md) with about 50 ms to spare. The ankle
 # alone cannot pin toe off down (the skeleton has no toe), so every analysis states this range;
 # tests/gait/test_accuracy_and_cli.py fails if the method leaves it.
-TOE_OFF_ERROR_S = (-0.15, 0.25)
+TOE_OFF_ERROR_S = (-0.20, 0.25)
 MIN_CYCLE_S, MAX_CYCLE_S = 0.5, 5.0  # search range of the cycle period (covers 0.8-3 s gait)
 
 
