@@ -4,11 +4,13 @@ import subprocess
 import sys
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from gaitpose.formats import write_keypoints_csv
 from gaitpose.gait.events import TOE_OFF_ERROR_S
-from gaitpose.gait.validate import ASYMMETRIC, SYMMETRIC, THRESHOLDS, Case, default_cases, evaluate, observe
+from gaitpose.gait.validate import (ASYMMETRIC, SLOW_EXO, SYMMETRIC, THRESHOLDS, Case, default_cases,
+                                    departure_from_circle_px, evaluate, observe)
 from gaitpose.data.walker import simulate
 
 
@@ -41,6 +43,25 @@ def test_toe_off_error_stays_in_the_range_every_report_states():
         r = evaluate(case)
         assert early_ms <= r["toe_off_min_ms"] and r["toe_off_max_ms"] <= late_ms, (case.name, r["toe_off_min_ms"],
                                                                                     r["toe_off_max_ms"])
+
+
+def test_departure_from_circle_by_hand():
+    pivot = np.zeros((3, 2))
+    # Turning about the pivot at radius 5 stays on the circle.
+    on_circle = 5 * np.stack([np.cos([2.0, 2.2, 2.4]), np.sin([2.0, 2.2, 2.4])], axis=1)
+    assert departure_from_circle_px(on_circle, pivot) == pytest.approx(0.0, abs=1e-12)
+    # From (-3, 4) (radius 5) straight up: radii √34 = 5.831 and √45 = 6.708, so it left by 1.708.
+    lifted = np.array([[-3.0, 4.0], [-3.0, 5.0], [-3.0, 6.0]])
+    assert departure_from_circle_px(lifted, pivot) == pytest.approx(np.sqrt(45) - 5)
+
+
+def test_slow_walker_toe_off_hardly_shows_in_the_ankle_at_30_fps():
+    # The validation's evidence for the toe-off limit: the normal walker's ankle leaves the toe circle
+    # by many noise SDs right after toe off, the slow exoskeleton walker's by about three at 30 fps.
+    sym = evaluate(Case("sym 60", replace(SYMMETRIC, fps=60.0, right_phase=0.5), seed=1))
+    exo = evaluate(Case("exo 30", replace(SLOW_EXO, fps=30.0, right_phase=0.5), seed=9))
+    assert sym["toe_off_visibility_sd"] > 10
+    assert 2 < exo["toe_off_visibility_sd"] < 4.5
 
 
 def _gait(*args, cwd):
