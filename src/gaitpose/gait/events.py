@@ -16,8 +16,9 @@ relative so that it holds at any walking speed.
 
 Robustness: the step period is first estimated from the autocorrelation of the signal (so a 0.8 s
 and a 3 s cycle are handled alike); extrema must be at least 0.6 of a cycle apart and prominent
-(30 % of the signal's 5–95 % range); an extremum next to missing data is not accepted (a gap may
-hide the true one); sub-frame times come from a parabola through the peak and its neighbours.
+(30 % of the signal's 5–95 % range) within its own run of valid frames, so a gap or the start of the
+recording bounds how prominent it can look; an extremum next to missing data is not accepted (a gap
+may hide the true one); sub-frame times come from a parabola through the peak and its neighbours.
 """
 from __future__ import annotations
 
@@ -83,12 +84,15 @@ def extrema(x: np.ndarray, fps: float, cycle_s: float, maximum: bool) -> list[fl
     if ok.sum() < 5:
         return []
     rng = np.nanquantile(s, 0.95) - np.nanquantile(s, 0.05)
-    peaks, _ = find_peaks(np.where(ok, s, -np.inf), distance=max(1, int(0.6 * cycle_s * fps)),
-                          prominence=0.3 * rng)
+    # Each run of valid frames on its own: filling a gap with -inf would make any bump after it look
+    # prominent (its base would be -inf), so a gap or the recording's edge bounds the base instead.
     out = []
-    for i in peaks:
-        if 1 <= i < len(s) - 1 and ok[i - 1] and ok[i + 1]:
-            out.append(_refine(s, i))
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], ok.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a < 3:
+            continue
+        peaks, _ = find_peaks(s[a:b], distance=max(1, int(0.6 * cycle_s * fps)), prominence=0.3 * rng)
+        out += [a + _refine(s[a:b], i) for i in peaks]  # find_peaks never returns a run's first or last frame
     return out
 
 
