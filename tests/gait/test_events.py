@@ -1,8 +1,10 @@
 """Event extrema: what counts as a turning point of the foot's oscillation."""
+import warnings
+
 import numpy as np
 import pytest
 
-from gaitpose.gait.events import extrema
+from gaitpose.gait.events import extrema, refine_toe_off
 
 
 def test_a_bump_right_after_missing_frames_is_not_an_event():
@@ -25,3 +27,13 @@ def test_extrema_on_both_sides_of_a_gap_are_kept():
     s[70:90] = np.nan
     assert extrema(s, fps=30.0, cycle_s=2.0, maximum=True) == pytest.approx([50.0, 110.0])
     assert extrema(s, fps=30.0, cycle_s=2.0, maximum=False) == pytest.approx([20.0, 140.0])
+
+
+def test_toe_off_stays_at_the_position_minimum_when_mid_stance_is_missing():
+    # Heel strike at frame 0, the ankle's backward extreme at frame 40; frames 10-30 (the middle of
+    # that stance) are missing, so the foot-flat speed is unknown: no refinement, and no warning.
+    ankle = np.concatenate([np.zeros(40), np.linspace(0.0, 1.0, 20) ** 2])
+    ankle[10:31] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert refine_toe_off(ankle, 40.0, [0.0, 59.0], fps=30.0, cycle_s=2.0) == 40.0

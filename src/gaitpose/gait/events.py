@@ -126,7 +126,10 @@ def refine_toe_off(ankle_fwd_t: np.ndarray, zeni_to: float, heel_strikes: list[f
     if len(stance) < 3 or len(swing) < 3 or not (np.isfinite(stance).any() and np.isfinite(swing).all()):
         return zeni_to
     n = len(stance)
-    flat = float(np.nanmedian(stance[n // 4: max(n // 4 + 1, 3 * n // 4)]))
+    mid_stance = stance[n // 4: max(n // 4 + 1, 3 * n // 4)]
+    if not np.isfinite(mid_stance).any():  # the foot-flat speed cannot be read
+        return zeni_to
+    flat = float(np.nanmedian(mid_stance))
     rel = v - flat
     peak = z + int(np.argmax(rel[z:stop + 1]))
     level = TOE_OFF_SPEED_FRACTION * rel[peak]
