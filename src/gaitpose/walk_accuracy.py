@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,12 @@ def walk_accuracy(sequence_dir: Path, options: AnalyzeOptions) -> dict[str, Any]
     gait_options = GaitOptions(thigh_m=(truth["thigh_m"]["left"], truth["thigh_m"]["right"]),
                                shank_m=(truth["shank_m"]["left"], truth["shank_m"]["right"]),
                                camera=load_camera(str(sequence_dir / "camera.json")), reference_angles=reference)
-    with tempfile.TemporaryDirectory() as out:
-        try:
-            record, result = analyze(sequence_dir / "video.mp4", out, options, gait_options)
-        except GaitposeError as exc:
-            return {"sequence": _label(sequence_dir), "failed": str(exc), "errors": {}, "angles": {}}
+    out = tempfile.mkdtemp(prefix="gaitpose-walk-")
+    try:
+        record, result = analyze(sequence_dir / "video.mp4", out, options, gait_options)
+    except GaitposeError as exc:  # the folder stays, as the message says, for a look at what failed
+        return {"sequence": _label(sequence_dir), "failed": str(exc), "errors": {}, "angles": {}}
+    shutil.rmtree(out, ignore_errors=True)
     rows = compare_with_truth(result.summary, truth)
     sim = result.summary.get("similarity", {})
     return {

@@ -95,16 +95,19 @@ def test_walker_is_the_figure_that_travels_not_the_one_moving_in_place():
 
 
 def test_link_tracks_and_travel_by_hand():
-    # One region moving 10 px/frame right, one jittering in place; a 2-frame gap is bridged.
-    boxes = {f: [(10.0 * f, 0.0, 20.0, 40.0), (300.0 + (f % 2), 0.0, 20.0, 40.0)] for f in range(10) if f not in (4, 5)}
+    # One region moving 10 px/frame right for 1.1 s, one jittering in place; a 2-frame gap is bridged.
+    boxes = {f: [(10.0 * f, 0.0, 20.0, 40.0), (300.0 + (f % 2), 0.0, 20.0, 40.0)] for f in range(12) if f not in (4, 5)}
     tracks = link_tracks(boxes, fps=10.0, link_gap_s=0.3)
     assert len(tracks) == 2
     mover = next(t for t in tracks if 0 in t and t[0][0] == 0.0)
-    assert sorted(mover) == [0, 1, 2, 3, 6, 7, 8, 9]
-    assert travel_heights(mover) == pytest.approx(90 / 40)    # centre x 10 → 100, height 40
+    assert sorted(mover) == [0, 1, 2, 3, 6, 7, 8, 9, 10, 11]
+    assert travel_heights(mover) == pytest.approx(110 / 40)    # centre x 10 → 120, height 40
     walker = walker_boxes(boxes, fps=10.0)
     assert walker[5] == pytest.approx((50.0, 0.0, 20.0, 40.0))   # filled across the gap
-    assert walker_boxes({f: [(300.0 + f % 2, 0.0, 20.0, 40.0)] for f in range(10)}, fps=10.0) == {}
+    assert walker_boxes({f: [(300.0 + f % 2, 0.0, 20.0, 40.0)] for f in range(12)}, fps=10.0) == {}
+    # The same mover seen for only 0.5 s (frames 0-5: the background model starting up, or someone
+    # passing through) travels 1.25 heights but is no walker.
+    assert walker_boxes({f: [(10.0 * f, 0.0, 20.0, 40.0)] for f in range(6)}, fps=10.0) == {}
 
 
 def test_follower_follows_the_walker_box_and_drops_someone_else():

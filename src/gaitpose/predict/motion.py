@@ -4,7 +4,8 @@ A person dancing on a roof, a tree in the wind or a passer-by who stops all move
 gait recording is the one who *travels* across the view. The pre-pass models the background
 (OpenCV MOG2 on frames shrunk to `width` pixels), links the moving regions of consecutive frames into
 tracks, and takes the track whose centre travels furthest along the image x-axis (the walking
-direction of a side view), if that is at least its own height. Only boxes are kept per frame, so memory stays small for long clips.
+direction of a side view), if that is at least its own height and the track lasts a second or more.
+With no such track (a treadmill: the subject walks in place) the follower uses the moving regions. Only boxes are kept per frame, so memory stays small for long clips.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class MotionParams:
     max_area_frac: float = 0.5        # larger "regions" are the model starting up, a light change or a pan
     link_gap_s: float = 0.5           # a track survives this long without a matching region
     min_travel_heights: float = 1.0   # a walker travels at least this many of its own heights
+    min_walk_s: float = 1.0           # ... and stays in view this long (a stride); shorter tracks are the
+                                      # background model starting up or someone passing through
     body_window_s: float = 0.5        # a walker's box spans what its regions covered within this time
 
 
@@ -95,7 +98,8 @@ def walker_boxes(boxes_by_frame: dict[int, list[Box]], fps: float,
     """The walker's box per frame (linearly filled across short gaps, e.g. behind a tree); empty when
     nothing travels far enough to be a walker."""
     params = params or MotionParams()
-    tracks = [t for t in link_tracks(boxes_by_frame, fps, params.link_gap_s) if len(t) >= 3]
+    tracks = [t for t in link_tracks(boxes_by_frame, fps, params.link_gap_s)
+              if len(t) >= 3 and (max(t) - min(t)) / fps >= params.min_walk_s]
     if not tracks:
         return {}
     best = max(tracks, key=travel_px)
