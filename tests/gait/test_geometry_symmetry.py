@@ -111,3 +111,25 @@ def test_ankle_labels_follow_the_legs_through_their_crossings():
     fixed, counts, reported = repair_swaps(bad, body_scale=100.0, fps=fps)
     np.testing.assert_allclose(fixed[:, 6:, :2], kp[:, 6:, :2], atol=1e-9)   # continuity settles the crossings
     assert reported == pytest.approx(agreement)
+
+
+def test_step_lengths_need_a_recent_footprint_ahead_of_the_other_foot():
+    from gaitpose.gait.spatiotemporal import Stride, StrideSet, add_lengths
+    # Left strides 30→90 and 90→150 (60 frames each at 30 fps). Footprints (m): right at frame 0 (0.2 m)
+    # and frame 60 (1.5 m), left at 30 (0.9 m), 90 (1.2 m) and 150 (2.1 m).
+    prints = {"left": [(30.0, 0.9), (90.0, 1.2), (150.0, 2.1)], "right": [(0.0, 0.2), (60.0, 1.5)]}
+    strides = StrideSet([Stride("left", 30.0, 90.0, 70.0, 2.0, 4 / 3, 2 / 3, 66.7),
+                         Stride("left", 90.0, 150.0, 130.0, 2.0, 4 / 3, 2 / 3, 66.7)])
+    add_lengths(strides, prints, {"left": {}, "right": {}}, fps=30.0)
+    first, second = strides.strides
+    assert first.step_length_m == pytest.approx(0.7)       # 0.9 − 0.2, the right footprint of frame 0
+    assert first.stride_length_m == pytest.approx(0.3)     # 1.2 − 0.9
+    assert first.speed_m_s == pytest.approx(0.15)          # 0.3 m in 2 s
+    assert math.isnan(second.step_length_m)                # 1.2 − 1.5 = −0.3: landed behind the right foot
+    assert second.stride_length_m == pytest.approx(0.9)    # 2.1 − 1.2
+    assert strides.dropped == ["left step at 3.00 s: step length -0.30 m (the foot landed behind the other: "
+                               "legs exchanged or a foot misplaced)"]
+    # A right footprint older than one stride (frame 0 for the stride starting at 90) is not used.
+    late = StrideSet([Stride("left", 90.0, 150.0, 130.0, 2.0, 4 / 3, 2 / 3, 66.7)])
+    add_lengths(late, {"left": prints["left"], "right": [(0.0, 0.2)]}, {"left": {}, "right": {}}, fps=30.0)
+    assert math.isnan(late.strides[0].step_length_m) and late.dropped == []

@@ -116,20 +116,36 @@ def footprints(forward_m_t: dict[str, np.ndarray], events: dict[str, dict[str, l
 def add_lengths(strides: StrideSet, prints: dict[str, list[tuple[float, float]]] | None,
                 paper_step_m: dict[str, dict[float, float]], fps: float) -> None:
     """Step length (footprint distance from the other foot's previous footprint to this one's, at the
-    stride's first heel strike), stride length (two consecutive footprints of one foot), speed."""
+    stride's first heel strike), stride length (two consecutive footprints of one foot), speed.
+
+    The other foot's footprint counts only from within the stride before (an older one belongs to a
+    step that was missed). A foot never lands on or behind the other in forward walking, so a step or
+    stride that is not positive comes from legs exchanged or a foot misplaced: it is left out, and
+    said in `strides.dropped`, rather than averaged in."""
     for s in strides.strides:
         s.step_length_paper_m = paper_step_m[s.side].get(s.start_frame, float("nan"))
         if prints is None:
             continue
         own = dict(prints[s.side])
         other = prints[_other(s.side)]
+        where = f"{s.side} step at {s.start_frame / fps:.2f} s"
         if s.start_frame in own:
-            prev = [p for hs, p in other if hs < s.start_frame]
+            span = s.end_frame - s.start_frame
+            prev = [p for hs, p in other if s.start_frame - span < hs < s.start_frame]
             if prev:
-                s.step_length_m = own[s.start_frame] - prev[-1]
+                step = own[s.start_frame] - prev[-1]
+                if step > 0:
+                    s.step_length_m = step
+                else:
+                    strides.dropped.append(f"{where}: step length {step:.2f} m (the foot landed behind the other: "
+                                           "legs exchanged or a foot misplaced)")
             if s.end_frame in own:
-                s.stride_length_m = own[s.end_frame] - own[s.start_frame]
-                s.speed_m_s = s.stride_length_m / s.stride_time_s
+                stride = own[s.end_frame] - own[s.start_frame]
+                if stride > 0:
+                    s.stride_length_m = stride
+                    s.speed_m_s = stride / s.stride_time_s
+                else:
+                    strides.dropped.append(f"{where}: stride length {stride:.2f} m (not forward)")
 
 
 def paper_step_lengths(angles: dict[str, np.ndarray], events: dict[str, dict[str, list[float]]],
