@@ -44,7 +44,7 @@ data: $(STAMP)
 data-stage2: $(STAMP)
 	$(BIN)/gaitpose synth --out data/synth2 --subjects 80 --frames-per-subject 40 --size $(SYNTH_SIZE) --preset mixed --seed 1001 --workers 2
 
-# The bundled model's recipe on CPU (see docs/model-card.md): two stages, about 40 + 95 min on 2 cores.
+# The bundled model's recipe on CPU (see docs/model-card.md): two stages, about 40 + 140 min on 2 cores.
 train-cpu: $(STAMP)
 	$(BIN)/gaitpose train --config configs/cpu_lite_synth.toml
 	$(BIN)/gaitpose train --config configs/cpu_lite_synth_stage2.toml
