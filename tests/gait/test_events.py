@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gaitpose.gait.events import extrema, refine_toe_off
+from gaitpose.gait.events import estimate_cycle_s, extrema, refine_toe_off
 
 
 def test_a_bump_right_after_missing_frames_is_not_an_event():
@@ -37,3 +37,32 @@ def test_toe_off_stays_at_the_position_minimum_when_mid_stance_is_missing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert refine_toe_off(ankle, 40.0, [0.0, 59.0], fps=30.0, cycle_s=2.0) == 40.0
+
+
+def _sine_walk(labels_swapped_every_s: float | None = None):
+    """8 s at 30 fps of a 1.2 s gait: foot signals ±sin, optionally with the legs' labels exchanged in
+    alternate stretches; and the distance between the feet, which no label exchange changes."""
+    t = np.arange(240) / 30.0
+    s = np.sin(2 * np.pi * t / 1.2)
+    m = np.ones_like(t) if labels_swapped_every_s is None else np.where(np.floor(t / labels_swapped_every_s) % 2, -1.0, 1.0)
+    return [s * m, -s * m], np.abs(2 * s)
+
+
+def test_cycle_from_the_feet_apart_when_leg_labels_were_exchanged():
+    # Labels exchanged every 1.8 s: each "foot" signal now repeats every 3.6 s and its first strong
+    # autocorrelation peak is at 1.8 s, neither one step (0.6 s) nor two; the feet-apart distance
+    # peaks every step (0.6 s), so the cycle is two steps, 1.2 s.
+    feet, apart = _sine_walk(labels_swapped_every_s=1.8)
+    assert estimate_cycle_s(feet, 30.0) == pytest.approx(1.8)
+    assert estimate_cycle_s(feet, 30.0, apart) == pytest.approx(1.2)
+    clean, apart = _sine_walk()
+    assert estimate_cycle_s(clean, 30.0, apart) == pytest.approx(1.2)
+
+
+def test_cycle_kept_when_the_feet_apart_repeat_only_once_per_cycle():
+    # Strongly asymmetric steps (one twice as long as the other): the feet-apart distance repeats once
+    # per cycle, so its period (1.2 s) agrees with the feet's own and the cycle stays 1.2 s, not 2.4.
+    t = np.arange(240) / 30.0
+    s = np.sin(2 * np.pi * t / 1.2)
+    apart = np.abs(s) * np.where(s > 0, 1.0, 0.5)
+    assert estimate_cycle_s([s, -s], 30.0, apart) == pytest.approx(1.2)

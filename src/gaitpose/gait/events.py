@@ -14,8 +14,9 @@ a velocity threshold in the spirit of Ghoussayni et al. (2004), "Assessment and 
 automated method for the detection of gait events and intervals", Gait & Posture 20:266-272, made
 relative so that it holds at any walking speed.
 
-Robustness: the step period is first estimated from the autocorrelation of the signal (so a 0.8 s
-and a 3 s cycle are handled alike); extrema must be at least 0.6 of a cycle apart and prominent
+Robustness: the cycle is first estimated from the autocorrelation of the signals (so a 0.8 s and a
+3 s cycle are handled alike), checked against the step period of the distance between the feet,
+which exchanged leg labels cannot disturb; extrema must be at least 0.6 of a cycle apart and prominent
 (30 % of the signal's 5–95 % range) within its own run of valid frames, so a gap or the start of the
 recording bounds how prominent it can look; an extremum next to missing data is not accepted (a gap
 may hide the true one); sub-frame times come from a parabola through the peak and its neighbours.
@@ -43,31 +44,52 @@ def foot_signal(xy_tx8x2: np.ndarray, side: str, direction: int) -> np.ndarray:
     return direction * (ankle - pelvis(xy_tx8x2)[:, 0])
 
 
-def estimate_cycle_s(signals: list[np.ndarray], fps: float) -> float | None:
-    """Gait cycle from the first autocorrelation peak of the foot signals (NaN-aware)."""
+def _autocorrelation(signals: list[np.ndarray], max_lag: int) -> np.ndarray | None:
+    """Summed NaN-aware autocorrelation of the signals for lags 0…max_lag (NaN where too few pairs)."""
     acc = None
     for x in signals:
         x = x - np.nanmean(x)
         ok = np.isfinite(x).astype(float)
         x0 = np.where(ok > 0, x, 0.0)
         n = len(x0)
-        lags = np.arange(min(n, int(MAX_CYCLE_S * fps) + 2))
+        lags = np.arange(min(n, max_lag + 1))
         num = np.array([np.dot(x0[: n - L], x0[L:]) for L in lags])
         cnt = np.array([np.dot(ok[: n - L], ok[L:]) for L in lags]).astype(float)
         ac = np.where(cnt > 0.3 * n, num / np.maximum(cnt, 1), np.nan)
         acc = ac if acc is None else acc + ac
+    return acc
+
+
+def _first_period(acc: np.ndarray | None, lo: int, hi: int) -> int | None:
+    """Lag of the first autocorrelation peak nearly as high as the highest in lo…hi (multiples of the
+    period correlate as well)."""
     if acc is None:
         return None
-    lo, hi = int(MIN_CYCLE_S * fps), min(int(MAX_CYCLE_S * fps), len(acc) - 1)
+    hi = min(hi, len(acc) - 1)
     if hi <= lo:
         return None
     seg = np.nan_to_num(acc[lo:hi + 1], nan=-np.inf)
     peaks, _ = find_peaks(seg)
     if len(peaks) == 0:
         return None
-    # The first peak nearly as high as the highest: multiples of the cycle correlate as well.
-    best = peaks[np.flatnonzero(seg[peaks] >= 0.8 * seg[peaks].max())[0]]
-    return (lo + best) / fps
+    return lo + int(peaks[np.flatnonzero(seg[peaks] >= 0.8 * seg[peaks].max())[0]])
+
+
+def estimate_cycle_s(signals: list[np.ndarray], fps: float, feet_apart: np.ndarray | None = None) -> float | None:
+    """Gait cycle from the first autocorrelation peak of the foot signals (NaN-aware).
+
+    `feet_apart` (distance between the ankles along the walk) does not depend on which leg is called
+    left and peaks once per step. When the foot signals' period is neither about one step nor about
+    two (a cycle) of it — the legs' labels were exchanged for stretches, and the per-foot rhythm is
+    lost — the cycle is taken as two steps.
+    """
+    lo, hi = int(MIN_CYCLE_S * fps), int(MAX_CYCLE_S * fps)
+    lag = _first_period(_autocorrelation(signals, hi + 1), lo, hi)
+    if feet_apart is not None:
+        step = _first_period(_autocorrelation([feet_apart], hi // 2 + 1), max(1, lo // 2), hi // 2)
+        if step is not None and (lag is None or not any(abs(lag - k * step) <= 0.25 * k * step for k in (1, 2))):
+            lag = 2 * step
+    return lag / fps if lag is not None else None
 
 
 def _refine(x: np.ndarray, i: int) -> float:
@@ -99,7 +121,8 @@ def extrema(x: np.ndarray, fps: float, cycle_s: float, maximum: bool) -> list[fl
 def detect_events(xy_tx8x2: np.ndarray, fps: float, direction: int) -> tuple[dict[str, dict[str, list[float]]], float | None]:
     """{side: {"heel_strike": [frame…], "toe_off": [frame…]}} (fractional frames) and the cycle (s)."""
     signals = {s: foot_signal(xy_tx8x2, s, direction) for s in SIDES}
-    cycle_s = estimate_cycle_s(list(signals.values()), fps)
+    feet_apart = np.abs(xy_tx8x2[:, SIDE_JOINTS["left"]["ankle"], 0] - xy_tx8x2[:, SIDE_JOINTS["right"]["ankle"], 0])
+    cycle_s = estimate_cycle_s(list(signals.values()), fps, feet_apart)
     events: dict[str, dict[str, list[float]]] = {s: {"heel_strike": [], "toe_off": []} for s in SIDES}
     if cycle_s is None:
         return events, None
