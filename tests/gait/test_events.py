@@ -66,3 +66,12 @@ def test_cycle_kept_when_the_feet_apart_repeat_only_once_per_cycle():
     s = np.sin(2 * np.pi * t / 1.2)
     apart = np.abs(s) * np.where(s > 0, 1.0, 0.5)
     assert estimate_cycle_s([s, -s], 30.0, apart) == pytest.approx(1.2)
+
+
+def test_a_slower_feet_apart_rhythm_does_not_lengthen_the_cycle():
+    # The feet signals repeat every 1.2 s; a noisy feet-apart distance that repeats every 1.8 s
+    # (0.9 s "steps") would make the cycle 1.8 s: slower than the feet, so it is not taken.
+    t = np.arange(240) / 30.0
+    s = np.sin(2 * np.pi * t / 1.2)
+    apart = 1 + np.sin(2 * np.pi * t / 0.9)
+    assert estimate_cycle_s([s, -s], 30.0, apart) == pytest.approx(1.2)

@@ -79,15 +79,17 @@ def estimate_cycle_s(signals: list[np.ndarray], fps: float, feet_apart: np.ndarr
     """Gait cycle from the first autocorrelation peak of the foot signals (NaN-aware).
 
     `feet_apart` (distance between the ankles along the walk) does not depend on which leg is called
-    left and peaks once per step. When the foot signals' period is neither about one step nor about
-    two (a cycle) of it — the legs' labels were exchanged for stretches, and the per-foot rhythm is
-    lost — the cycle is taken as two steps.
+    left and peaks once per step. Where the legs' labels were exchanged for stretches, each foot
+    signal loses its rhythm and its first strong peak comes late; so when the foot signals' period is
+    longer than two steps and is neither about one step nor about two, the cycle is taken as two
+    steps. A longer two-step period is not taken: noisy tracks can make the distance look slow too.
     """
     lo, hi = int(MIN_CYCLE_S * fps), int(MAX_CYCLE_S * fps)
     lag = _first_period(_autocorrelation(signals, hi + 1), lo, hi)
     if feet_apart is not None:
         step = _first_period(_autocorrelation([feet_apart], hi // 2 + 1), max(1, lo // 2), hi // 2)
-        if step is not None and (lag is None or not any(abs(lag - k * step) <= 0.25 * k * step for k in (1, 2))):
+        if step is not None and (lag is None or (2 * step < lag and not any(
+                abs(lag - k * step) <= 0.25 * k * step for k in (1, 2)))):
             lag = 2 * step
     return lag / fps if lag is not None else None
 
