@@ -124,3 +124,9 @@ def test_too_few_strides_from_low_scores_suggests_a_lower_min_score():
     with pytest.raises(GaitposeError) as short:
         analyze_keypoints(kp[:20], 30.0, GaitOptions(height_m=1.75, min_score=0.3))
     assert "fewer than two strides" in str(short.value) and "--min-score" not in str(short.value)
+    assert "found in only" not in str(short.value)
+    # The same 20 good frames inside 99 where no joint was found at all (the person was lost).
+    lost = kp.copy()
+    lost[20:] = np.nan
+    with pytest.raises(GaitposeError, match=r"joints were found in only 20 of 99 frames"):
+        analyze_keypoints(lost, 30.0, GaitOptions(height_m=1.75, min_score=0.3))

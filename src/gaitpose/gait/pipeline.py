@@ -162,6 +162,9 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         low = report.low_score_points / detected if detected else 0.0
         hint = (f"; {100 * low:.0f} % of the detected joints scored below --min-score {options.min_score:g} "
                 "(a lower --min-score keeps them)" if low > LOW_SCORE_HINT else "")
+        with_joints = int(np.isfinite(kp[..., 0]).any(axis=1).sum())
+        if with_joints < 0.5 * T:  # e.g. the person was not found in most frames of a video
+            hint += f"; joints were found in only {with_joints} of {T} frames"
         raise GaitposeError(f"keypoints: fewer than two strides found ({len(strides.strides)}); "
                             f"the walk is too short or the legs were not tracked{hint}")
     st.add_double_support(strides, ev, fps)
