@@ -28,6 +28,7 @@ from gaitpose.data.walker import WalkerParams, WalkerResult, simulate
 from gaitpose.gait.geometry import Camera
 from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints
 from gaitpose.gait.spatiotemporal import phase_symmetry_index
+from gaitpose.skeleton import SIDE_JOINTS, SIDES
 
 THRESHOLDS = {"angle_rmse_deg": 2.0, "cycle_pct": 2.0, "cadence_pct": 2.0, "step_cm": 3.0,
               "stance_ms": 60.0, "swing_ms": 60.0, "dps": 0.05, "event_ms": 150.0}
@@ -131,11 +132,10 @@ def toe_off_visibility_sd(walk: WalkerResult, cam: PinholeCamera, cleaned_px_tx8
     """Per true toe off: how far the true ankle leaves the circle about the toe within `window_s`,
     in SDs of the cleaned ankle's error (px). The pivot stays where the toe left the floor (on a
     treadmill it travels with the belt)."""
-    from gaitpose.skeleton import SIDE_JOINTS
     p, fps = walk.params, walk.params.fps
     n_after = int(round(window_s * fps))
     out = []
-    for side in ("left", "right"):
+    for side in SIDES:
         ankle_px, _ = cam.project(walk.points[f"{side}_ankle"])
         err = cleaned_px_tx8x2[:, SIDE_JOINTS[side]["ankle"]] - ankle_px
         sd_px = float(np.std(err[np.all(np.isfinite(err), axis=1)]))

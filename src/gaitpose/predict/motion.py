@@ -5,7 +5,8 @@ gait recording is the one who *travels* across the view. The pre-pass models the
 (OpenCV MOG2 on frames shrunk to `width` pixels), links the moving regions of consecutive frames into
 tracks, and takes the track whose centre travels furthest along the image x-axis (the walking
 direction of a side view), if that is at least its own height and the track lasts a second or more.
-With no such track (a treadmill: the subject walks in place) the follower uses the moving regions. Only boxes are kept per frame, so memory stays small for long clips.
+With no such track (a treadmill: the subject walks in place) the follower uses the moving regions.
+Only boxes are kept per frame, so memory stays small for long clips.
 """
 from __future__ import annotations
 
