@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
             q.add_argument("--min-joints", type=int, default=6, help="keep people with at least this many of the 8 joints labelled")
         sources.choices["lsp"].add_argument("--visible-flag", type=int, choices=(0, 1), default=None,
                                             help="value of the 3rd row meaning 'visible' (default: detect)")
+        sources.choices["lsp"].add_argument("--val-every", type=int, default=0, metavar="N",
+                                            help="also write train.json / val.json: images numbered by a multiple "
+                                                 "of N are validation (the real validation set uses 20)")
 
         def run(args: argparse.Namespace) -> int:
             import warnings
@@ -85,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                 if args.source == "coco":
                     report = import_coco(args.annotations, args.images, args.out, params)
                 else:
-                    report = import_lsp(args.annotations, args.images, args.out, params, visible_flag=args.visible_flag)
+                    report = import_lsp(args.annotations, args.images, args.out, params,
+                                        visible_flag=args.visible_flag, val_every=args.val_every)
             for w in caught:
                 print(f"gaitpose import: warning: {w.message}", file=sys.stderr)
             print(report.summary())

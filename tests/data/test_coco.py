@@ -91,3 +91,31 @@ def test_standard_17_keypoint_category_is_refused(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(GaitposeError, match=r"expected the 8 joints"):
         load_coco_keypoints(path)
+
+
+def _with_weights(tmp_path, weights):
+    path = _dataset(tmp_path)
+    data = json.loads(path.read_text())
+    data["annotations"][0]["keypoint_weights"] = weights
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_keypoint_weights_round_trip_and_unlabelled_joints_weigh_zero(tmp_path):
+    from gaitpose.data.coco import joint_weights
+    [s] = load_coco_keypoints(_with_weights(tmp_path, [1, 0.5, 0.25, 0, 1, 1, 0.75, 1]))
+    kps = s.keypoints_8x3.copy()
+    kps[6] = 0.0                                                  # unlabel joint 6: its weight no longer counts
+    s = Sample(s.image_path, s.width, s.height, kps, keypoint_weights=s.keypoint_weights)
+    np.testing.assert_array_equal(joint_weights(s), [1, 0.5, 0.25, 0, 1, 1, 0, 1])
+    write_coco_keypoints(tmp_path / "out.json", [s])
+    [back] = load_coco_keypoints(tmp_path / "out.json")
+    np.testing.assert_array_equal(back.keypoint_weights, [1, 0.5, 0.25, 0, 1, 1, 0.75, 1])
+    [plain] = load_coco_keypoints(_dataset(tmp_path))
+    assert plain.keypoint_weights is None and joint_weights(plain).tolist() == [1.0] * 8
+
+
+@pytest.mark.parametrize("weights", [[1] * 7, [1] * 7 + [1.5], [1] * 7 + [-0.1], "high"])
+def test_bad_keypoint_weights_are_named(tmp_path, weights):
+    with pytest.raises(GaitposeError, match=r"annotation 1: 'keypoint_weights' must be 8 numbers in \[0, 1\]"):
+        load_coco_keypoints(_with_weights(tmp_path, weights))

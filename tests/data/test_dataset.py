@@ -94,3 +94,24 @@ def test_image_of_another_size_than_the_json_says(data_json, tmp_path):
     cv2.imwrite(str(tmp_path / "b.png"), np.zeros((10, 10, 3), np.uint8))
     with pytest.raises(GaitposeError, match=r"b\.png: image is 10×10, the annotations say 64×48"):
         KeypointDataset(data_json, DatasetConfig(input_size=S))[1]
+
+
+def test_keypoint_weights_scale_the_loss_masks_and_follow_a_mirror(data_json, tmp_path):
+    """Joint 0 (left shoulder) weighs 0.5, joint 1 (right shoulder) 0.25. Unmirrored: masks 0.5 / 0.25; the
+    shoulder bone (0, 1) takes the smaller, 0.25. Mirrored (left ↔ right): channel 0 now holds the right
+    shoulder, so it carries 0.25 and channel 1 carries 0.5."""
+    from gaitpose.data.augment import AugmentParams
+    data = json.loads(data_json.read_text())
+    for ann in data["annotations"]:
+        ann["keypoint_weights"] = [0.5, 0.25, 1, 1, 1, 1, 1, 1]
+    data_json.write_text(json.dumps(data))
+    item = KeypointDataset(data_json, DatasetConfig(input_size=S))[0]
+    np.testing.assert_allclose(item["joint_mask"].numpy(), [0.5, 0.25, 1, 1, 1, 1, 1, 0])
+    assert item["bone_mask"][0] == 0.25                                      # bone LS-RS
+    assert set(np.unique(item["offset_mask"][0].numpy())) <= {0.0, 0.5}
+    assert item["offset_mask"][0].max() == 0.5 and item["offset_mask"][3].max() == 0.25
+    params = AugmentParams(flip_prob=1.0, rotation_deg=0, scale_range=(1, 1), translate_frac=0,
+                           occlusion_prob=0, brightness=0, contrast=0, saturation=0)
+    mirrored = KeypointDataset(data_json, DatasetConfig(input_size=S, train=True, augment=params))[0]
+    # the right ankle (7) is unlabelled, so after the mirror channel 6 (left ankle) is 0
+    np.testing.assert_allclose(mirrored["joint_mask"].numpy(), [0.25, 0.5, 1, 1, 1, 1, 0, 1])

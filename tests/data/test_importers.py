@@ -141,3 +141,43 @@ def test_lsp_bad_shape_is_a_clear_error(tmp_path):
     scipy.io.savemat(tmp_path / "joints.mat", {"joints": np.zeros((17, 3, 2))})
     with pytest.raises(GaitposeError, match=r"shaped \(17, 3, 2\), expected 14×3×N or 3×14×N"):
         import_lsp(tmp_path / "joints.mat", tmp_path, tmp_path / "out")
+
+
+def test_lsp_val_every_splits_by_image_number(tmp_path):
+    """Images 20 and 40 are validation (multiples of 20), 19 and 21 training; 2 and 3 are unlabelled enough."""
+    images = tmp_path / "images"
+    images.mkdir()
+    joints = np.stack([_lsp_person([1] * 14)] * 41, axis=2)               # im00001 … im00041
+    for n in (19, 20, 21, 40):
+        cv2.imwrite(str(images / f"im{n:05d}.jpg"), np.zeros((60, 50, 3), np.uint8))
+    scipy.io.savemat(tmp_path / "joints.mat", {"joints": joints})
+    with pytest.warns(UserWarning, match=r"37 of 41 images"):
+        report = import_lsp(tmp_path / "joints.mat", images, tmp_path / "out", val_every=20)
+    assert "2 training / 2 validation images" in report.summary()
+    names = lambda f: sorted(p.image_path.name for p in load_coco_keypoints(tmp_path / "out" / f))
+    assert names("val.json") == ["im00020.jpg", "im00040.jpg"]
+    assert names("train.json") == ["im00019.jpg", "im00021.jpg"]
+
+
+def test_lsp_val_every_with_no_validation_image_is_a_clear_error(lsp_files, tmp_path):
+    joints, images = lsp_files
+    scipy.io.savemat(tmp_path / "joints.mat", {"joints": joints})
+    with pytest.warns(UserWarning), pytest.raises(GaitposeError, match=r"2 training and 0 validation"):
+        import_lsp(tmp_path / "joints.mat", images, tmp_path / "out", val_every=20)
+
+
+def test_lsp_original_shared_labels_read_with_the_other_convention():
+    """The shared original-LSP labels are 3×14×2000 with 0 = visible: read as N×14×3, flag detected as 0."""
+    from pathlib import Path
+
+    from gaitpose.data.importers import lsp_to_ours, read_lsp_joints
+    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "lsp-original" / "joints.mat"
+    if not path.is_file():
+        pytest.skip(f"{path} not found (the shared data folder is not beside the checkout)")
+    joints = read_lsp_joints(path)
+    assert joints.shape == (2000, 14, 3)
+    assert np.mean(joints[:, :, 2] == 0) > 0.5                     # most joints visible → 0 means visible
+    kps = lsp_to_ours(joints[0], visible_flag=0, width=10_000, height=10_000)
+    # our joint 0 (left shoulder) is LSP joint 9, our joint 7 (right ankle) LSP joint 0
+    np.testing.assert_array_equal(kps[0, :2], joints[0, 9, :2])
+    np.testing.assert_array_equal(kps[7, :2], joints[0, 0, :2])

@@ -78,6 +78,9 @@ def augment(image: np.ndarray, kps_8x3: np.ndarray, rng: np.random.Generator, pa
             depth: np.ndarray | None = None, valid: np.ndarray | None = None) -> Augmented:
     """Random geometry + occlusion + colour for one sample (image H×W×3 uint8 RGB, keypoints in its pixels).
 
+    Keypoints are 8×C [x, y, v, …]: any columns after v (e.g. a training weight) move with their joint
+    when a mirror swaps left and right.
+
     `valid` (H×W bool) marks pixels with a depth label (e.g. image content, not letterbox padding);
     it is warped along and cleared under occlusion patches and outside the warped image.
     """

@@ -1,7 +1,9 @@
 """Our COCO-keypoints dataset format (SPEC §9): read with validation, write atomically.
 
 One annotation is one sample: 8 joints (skeleton order) as [x, y, v] in original-image pixels,
-v = 0 not labelled, 1 labelled but occluded, 2 visible. An image may carry `depth_file` (16-bit
+v = 0 not labelled, 1 labelled but occluded, 2 visible. An annotation may carry `keypoint_weights`
+(8 numbers in [0, 1]: how much each joint's label counts in training, e.g. a teacher model's
+confidence; absent = 1 for every labelled joint). An image may carry `depth_file` (16-bit
 PNG, millimetres, 0 = no reading, same size as the RGB) and `subject` (for subject-wise splits).
 Paths in the JSON are relative to the JSON's folder (absolute paths are kept as they are).
 """
@@ -32,6 +34,13 @@ class Sample:
     image_id: int = 0
     depth_path: Path | None = None
     subject: str | None = None
+    keypoint_weights: np.ndarray | None = None     # 8 training weights in [0, 1]; None = all 1
+
+
+def joint_weights(sample: Sample) -> np.ndarray:
+    """8 training weights of a sample: its keypoint_weights (or 1), 0 where a joint is unlabelled."""
+    w = np.ones(NUM_JOINTS) if sample.keypoint_weights is None else np.asarray(sample.keypoint_weights, float)
+    return np.where(sample.keypoints_8x3[:, 2] > 0, w, 0.0)
 
 
 def load_coco_keypoints(path: str | os.PathLike, *, check_files: bool = True) -> list[Sample]:
@@ -79,8 +88,22 @@ def load_coco_keypoints(path: str | os.PathLike, *, check_files: bool = True) ->
         if im is None:
             raise GaitposeError(f"{path}: annotation {ann_id}: image_id {ann.get('image_id')} is not in 'images'")
         samples.append(_sample(path, root, im, np.asarray(kps, dtype=np.float64).reshape(NUM_JOINTS, 3),
-                               check_files))
+                               check_files, _keypoint_weights(path, ann_id, ann.get("keypoint_weights"))))
     return samples
+
+
+def _keypoint_weights(path: Path, ann_id: Any, raw: Any) -> np.ndarray | None:
+    """An annotation's optional `keypoint_weights`: 8 finite numbers in [0, 1]."""
+    if raw is None:
+        return None
+    try:
+        weights = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        weights = np.zeros(0)
+    if weights.shape != (NUM_JOINTS,) or not np.isfinite(weights).all() or (weights < 0).any() or (weights > 1).any():
+        raise GaitposeError(f"{path}: annotation {ann_id}: 'keypoint_weights' must be {NUM_JOINTS} numbers "
+                            f"in [0, 1], got {str(raw)[:60]}")
+    return weights
 
 
 def _int(value: Any, default: int) -> int:
@@ -100,7 +123,8 @@ def _check_category(path: Path, categories: Any) -> None:
                             f"expected the 8 joints {', '.join(JOINTS)}")
 
 
-def _sample(path: Path, root: Path, im: dict, kps: np.ndarray, check_files: bool) -> Sample:
+def _sample(path: Path, root: Path, im: dict, kps: np.ndarray, check_files: bool,
+            keypoint_weights: np.ndarray | None = None) -> Sample:
     name = im.get("file_name")
     if not name:
         raise GaitposeError(f"{path}: image {im['id']} has no 'file_name'")
@@ -120,7 +144,7 @@ def _sample(path: Path, root: Path, im: dict, kps: np.ndarray, check_files: bool
     subject = im.get("subject")
     return Sample(image_path=image_path, width=width, height=height, keypoints_8x3=kps,
                   image_id=int(im["id"]), depth_path=depth_path,
-                  subject=None if subject is None else str(subject))
+                  subject=None if subject is None else str(subject), keypoint_weights=keypoint_weights)
 
 
 def check_depth_png(depth_path: Path, width: int, height: int) -> None:
@@ -162,7 +186,10 @@ def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
             if sample.subject is not None:
                 entry["subject"] = sample.subject
             images.append(entry)
-        annotations.append(_annotation(len(annotations) + 1, image_ids[key], sample.keypoints_8x3))
+        ann = _annotation(len(annotations) + 1, image_ids[key], sample.keypoints_8x3)
+        if sample.keypoint_weights is not None:
+            ann["keypoint_weights"] = [round(float(w), 4) for w in sample.keypoint_weights]
+        annotations.append(ann)
     write_json_atomic(path, {
         "info": {"description": description or "gaitpose keypoints dataset", "keypoints": list(JOINTS)},
         "images": images,

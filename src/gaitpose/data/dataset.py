@@ -18,9 +18,10 @@ import torch
 from torch.utils.data import Dataset
 
 from gaitpose.data.augment import AugmentParams, augment
-from gaitpose.data.coco import Sample, load_coco_keypoints
+from gaitpose.data.coco import Sample, joint_weights, load_coco_keypoints
 from gaitpose.data.letterbox import Letterbox
 from gaitpose.errors import GaitposeError
+from gaitpose.skeleton import BONES
 from gaitpose.targets import TargetParams, encode_targets
 
 
@@ -73,16 +74,20 @@ class KeypointDataset(Dataset):
         else:
             depth_s = cv2.cvtColor(image_s, cv2.COLOR_RGB2GRAY)        # pre-training rule: grayscale as depth
 
+        weights = joint_weights(sample)
         if cfg.train:
             rng = np.random.default_rng((cfg.seed, self.epoch, index))
-            aug = augment(image_s, kps, rng, cfg.augment, depth=depth_s, valid=valid)
-            image_s, kps, depth_s, valid = aug.image, aug.keypoints_8x3, aug.depth, aug.valid
+            # the weights ride along as a 4th column, so a mirror swaps them with their joints
+            aug = augment(image_s, np.column_stack([kps, weights]), rng, cfg.augment, depth=depth_s, valid=valid)
+            image_s, depth_s, valid = aug.image, aug.depth, aug.valid
+            kps, weights = aug.keypoints_8x3[:, :3], aug.keypoints_8x3[:, 3]
         if sample.depth_path is not None:
             valid = valid & (depth_s > 0)
 
         tp = cfg.targets
         targets = encode_targets(kps, cfg.input_size, sigma=tp.sigma, d_th=tp.d_th, delta=tp.delta,
                                  heat_th=tp.heat_th, depth=depth_s, depth_valid=valid)
+        apply_joint_weights(targets, weights)
         item = {name: torch.from_numpy(array) for name, array in targets.items()}
         item["image"] = torch.from_numpy(image_s).permute(2, 0, 1).float().div_(255.0)
         item["keypoints"] = torch.from_numpy(kps.astype(np.float32))
@@ -91,6 +96,15 @@ class KeypointDataset(Dataset):
         item["has_depth"] = torch.tensor(sample.depth_path is not None)
         item["index"] = torch.tensor(index, dtype=torch.int64)
         return item
+
+
+def apply_joint_weights(targets: dict[str, np.ndarray], weights_8: np.ndarray) -> None:
+    """Scale the loss masks by per-joint training weights (in place): joint and offset masks by the
+    joint's weight, a bone's mask by the smaller weight of its two joints. All-1 weights change nothing."""
+    w = np.asarray(weights_8, dtype=np.float32)
+    targets["joint_mask"] = targets["joint_mask"] * w
+    targets["offset_mask"] = targets["offset_mask"] * np.repeat(w, 2)[:, None, None]
+    targets["bone_mask"] = targets["bone_mask"] * np.array([min(w[i], w[j]) for i, j in BONES], dtype=np.float32)
 
 
 def read_rgb(sample: Sample) -> np.ndarray:

@@ -208,8 +208,12 @@ def _write_image(path: Path, image_bgr: np.ndarray) -> None:
 # ---------------------------------------------------------------- LSP joints.mat
 
 def import_lsp(joints_mat: str | os.PathLike, images_dir: str | os.PathLike, out_dir: str | os.PathLike,
-               params: ImportParams = ImportParams(), visible_flag: int | None = None) -> ImportReport:
+               params: ImportParams = ImportParams(), visible_flag: int | None = None,
+               val_every: int = 0) -> ImportReport:
     """LSP joints.mat (14×3×N or 3×14×N) + images imNNNNN.jpg → OUT/annotations.json + copied images.
+
+    With `val_every` N > 0 it also writes OUT/train.json and OUT/val.json: images whose number is a
+    multiple of N are validation (the fixed real validation rule of `gaitpose.data.real_split`).
 
     The third row is a binary flag whose meaning differs between copies (1 = visible in some,
     1 = occluded in others). `visible_flag` says which value means visible; None detects it: the
@@ -249,6 +253,17 @@ def import_lsp(joints_mat: str | os.PathLike, images_dir: str | os.PathLike, out
     if not samples:
         raise GaitposeError(f"{joints_mat}: no usable image found in {images_dir} ({report.summary()})")
     write_coco_keypoints(report.out_json, samples, description=f"imported from LSP {joints_mat.name}")
+    if val_every > 0:
+        val = [s for s in samples if s.image_id % val_every == 0]
+        train = [s for s in samples if s.image_id % val_every != 0]
+        if not val or not train:
+            raise GaitposeError(f"{joints_mat}: images numbered by multiples of {val_every} leave "
+                                f"{len(train)} training and {len(val)} validation images; both must be non-empty")
+        write_coco_keypoints(out_dir / "train.json", train, description=f"LSP {joints_mat.name}, numbers not "
+                             f"multiples of {val_every}")
+        write_coco_keypoints(out_dir / "val.json", val, description=f"LSP {joints_mat.name}, numbers multiples "
+                             f"of {val_every} (real validation)")
+        report.notes.append(f"{len(train)} training / {len(val)} validation images (every {val_every}th number)")
     return report
 
 
