@@ -34,6 +34,9 @@ SYNTH_SIZE ?= 384
 
 data: $(STAMP)
 	$(BIN)/gaitpose import lsp $(SHARED)/lsp/joints.mat --images $(SHARED)/lsp/images --out data/real/lsp
+	# the real validation rule (gaitpose.data.real_split): LSP-extended numbers that are multiples of 20
+	$(BIN)/gaitpose import lsp $(SHARED)/lsp/joints.mat --images $(SHARED)/lsp/images --out data/real/lsp20 --val-every 20
+	$(BIN)/gaitpose import lsp $(SHARED)/lspet/joints.mat --images $(SHARED)/lspet/images --out data/real/lspet --val-every 20
 	$(BIN)/gaitpose import coco $(SHARED)/coco-mini/person_keypoints_train2017.json --images $(SHARED)/coco-mini/images --out data/real/coco
 	$(BIN)/gaitpose split data/real/lsp/annotations.json --out-train data/real/lsp_train.json --out-val data/real/lsp_val.json
 	$(BIN)/gaitpose split data/real/coco/annotations.json --out-train data/real/coco_train.json --out-val data/real/coco_val.json

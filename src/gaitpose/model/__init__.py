@@ -12,6 +12,9 @@ _VARIANTS: dict[str, tuple[Callable[[Any], nn.Module], Any]] = {
     "full": (GaitPoseNet, GaitPoseNetConfig(stem=32, stages=(64, 128, 256), depths=(2, 3, 4), fpn=128, head=64)),
     # lite: half the channel width at every layer ≈ 1/4 of the parameters
     "lite": (GaitPoseNet, GaitPoseNetConfig(stem=16, stages=(32, 64, 128), depths=(2, 3, 4), fpn=64, head=32)),
+    # lite grown deeper (more blocks at strides 8 and 16, where they cost little time): starts from
+    # trained lite weights with the new blocks as the identity (model/grow.py)
+    "lite_deep": (GaitPoseNet, GaitPoseNetConfig(stem=16, stages=(32, 64, 128), depths=(2, 4, 8), fpn=64, head=32)),
     # HRNet-W32 as in Sun et al. 2019 (stage 1: 4 bottlenecks; stages 2-4: 1, 4, 3 modules of 4 units)
     "hrnet_w32": (HRNet, HRNetConfig(width=32, stem=64, stage1_blocks=4, modules=(1, 4, 3), blocks=4)),
     # lite: W16 with fewer and shallower modules

@@ -42,6 +42,7 @@ class TrainConfig:
     epochs: int = 100
     batch_size: int = 8
     init_weights: str = ""          # checkpoint to start from (fine-tuning); "" = random init
+    grow_from_init: bool = False    # init_weights may be a shallower GaitPoseNet: grow it (model/grow.py)
     freeze: list[str] = field(default_factory=list)   # parameter-name prefixes kept fixed, e.g. "stem", "stages.0"
     out_dir: str = "runs"
     seed: int = 0

@@ -23,6 +23,7 @@ from torch.utils.data import DataLoader, DistributedSampler
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic, write_json_atomic
 from gaitpose.model import build_model
+from gaitpose.model.grow import load_grown
 from gaitpose.train.checkpoint import read_checkpoint, save_checkpoint
 from gaitpose.train.config import TrainConfig
 from gaitpose.train.datasets import make_dataset, set_epoch
@@ -110,9 +111,15 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     model = build_model(cfg.model)
     if cfg.init_weights and not resume:
         ckpt = read_checkpoint(cfg.init_weights)
-        if ckpt["model"] != cfg.model:
-            raise GaitposeError(f"{cfg.init_weights}: holds model {ckpt['model']!r}, config asks for {cfg.model!r}")
-        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt["state_dict"].items()})
+        if ckpt["model"] == cfg.model:
+            model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt["state_dict"].items()})
+        elif cfg.grow_from_init:
+            grown = load_grown(model, ckpt["state_dict"], source=cfg.init_weights)
+            if d.main:
+                print(f"grew {ckpt['model']} into {cfg.model}: {len(grown)} new blocks start as the identity")
+        else:
+            raise GaitposeError(f"{cfg.init_weights}: holds model {ckpt['model']!r}, config asks for {cfg.model!r} "
+                                f"(set grow_from_init = true to grow it into a deeper network)")
     _apply_freeze(model, cfg.freeze)
     model.to(device)
     use_cuda = device.type == "cuda"
