@@ -9,7 +9,7 @@ import numpy as np
 from gaitpose.skeleton import JOINTS
 
 
-def _correct(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+def correct_joints(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """→ (correct N×K bool, counted N×K bool): counted where labelled and the sample has delta_n > 0."""
     pred_xy = np.asarray(pred_xy, dtype=np.float64)
     gt_xyv = np.asarray(gt_xyv, dtype=np.float64)
@@ -30,7 +30,7 @@ def _correct(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float) -> tuple[np.nd
 
 def pcks(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float = 0.1) -> float:
     """Mean over samples of the fraction of labelled joints within eps·delta_n (SPEC §7)."""
-    correct, counted = _correct(pred_xy, gt_xyv, eps)
+    correct, counted = correct_joints(pred_xy, gt_xyv, eps)
     per_sample = counted.sum(axis=1)
     keep = per_sample > 0
     if not keep.any():
@@ -40,6 +40,6 @@ def pcks(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float = 0.1) -> float:
 
 def pcks_per_joint(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float = 0.1) -> dict[str, float]:
     """Per joint name: fraction of samples (where that joint is labelled) within eps·delta_n."""
-    correct, counted = _correct(pred_xy, gt_xyv, eps)
+    correct, counted = correct_joints(pred_xy, gt_xyv, eps)
     n = counted.sum(axis=0)
     return {name: float(correct[:, k].sum() / n[k]) if n[k] else float("nan") for k, name in enumerate(JOINTS)}
