@@ -141,10 +141,11 @@ def check_depth_png(depth_path: Path, width: int, height: int) -> None:
 
 
 def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
-                         description: str = "") -> None:
+                         description: str = "", annotation_extras: Sequence[dict[str, Any]] | None = None) -> None:
     """Write samples as our COCO-keypoints JSON (atomically), paths relative to the JSON's folder.
 
-    Samples that share an image path share one image entry (and its id).
+    Samples that share an image path share one image entry (and its id). `annotation_extras`, one dict
+    per sample, adds keys to its annotation (the teacher's `keypoint_weights` and `feet`).
     """
     path = Path(path)
     root = path.parent.resolve()
@@ -163,6 +164,8 @@ def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
                 entry["subject"] = sample.subject
             images.append(entry)
         annotations.append(_annotation(len(annotations) + 1, image_ids[key], sample.keypoints_8x3))
+        if annotation_extras is not None:
+            annotations[-1].update(annotation_extras[len(annotations) - 1])
     write_json_atomic(path, {
         "info": {"description": description or "gaitpose keypoints dataset", "keypoints": list(JOINTS)},
         "images": images,
