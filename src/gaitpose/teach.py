@@ -9,7 +9,8 @@ training sees person crops as `analyze` does), DIR/teach_report.json (what was k
 rest was dropped) and, last, DIR/annotations.json. Each annotation carries, beside the 8 joints,
 `keypoint_weights` (8 floats in [0, 1]: the teacher's visibility of each kept joint, 0 for a
 dropped one) and `feet` (`left_heel`, `right_heel`, `left_toe`, `right_toe`: [x, y, visibility] in
-the crop's pixels; [0, 0, 0] where the teacher gave none).
+the crop's pixels; [0, 0, 0] where the teacher gave none) and `source` (the file, the video frame,
+and `crop_xy`, the crop's top-left corner in that image).
 
 The teacher's known failure modes and their guards, in this order:
 * the far leg drawn on the near one: both knees *and* both ankles within `same_leg_torso` torso
@@ -304,7 +305,8 @@ def _check_and_write(points: np.ndarray, frame_ids: np.ndarray, report: SourceRe
             _count(report.frames_dropped, "unreadable (corrupt frame)")
             continue
         writer.add(image, raw[t], points[t], stem if fps is None else f"{stem}_{int(frame_ids[t]):06d}",
-                   stem if fps is not None else None, options.crop_margin)
+                   stem if fps is not None else None, options.crop_margin,
+                   {"file": report.source, "frame": None if fps is None else int(frame_ids[t])})
         report.frames_written += 1
         report.joints_kept += int(kept.sum())
         for k in np.flatnonzero(~kept):
@@ -356,7 +358,7 @@ class _Writer:
         self._names: set[str] = set()
 
     def add(self, image: np.ndarray, raw_px3: np.ndarray, checked_px3: np.ndarray, name: str, subject: str | None,
-            margin: float) -> None:
+            margin: float, source: dict[str, Any]) -> None:
         h, w = image.shape[:2]
         seen = raw_px3[np.isfinite(raw_px3[:, 0]), :2]                # every point the teacher placed, head too
         lo, hi = seen.min(axis=0), seen.max(axis=0)
@@ -370,7 +372,7 @@ class _Writer:
         write_bytes_atomic(dst, buf.tobytes())
         self.samples.append(Sample(image_path=dst, width=x1 - x0, height=y1 - y0, keypoints_8x3=kps,
                                    image_id=len(self.samples) + 1, subject=subject))
-        self.extras.append(extras)
+        self.extras.append({**extras, "source": {**source, "crop_xy": [int(x0), int(y0)]}})
 
     def _unique(self, name: str) -> str:
         candidate, k = name, 1

@@ -8,6 +8,7 @@ download them). Landmarks are in the person's left/right, as our skeleton.
 from __future__ import annotations
 
 import os
+import warnings
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -75,7 +76,8 @@ class MediaPipePose:
 
     def __init__(self, static: bool, min_detection_confidence: float = 0.5):
         pose = import_pose_solution()
-        with _quiet_stderr():
+        with _quiet_stderr(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)     # protobuf 6 on MediaPipe's option code
             self._pose = pose.Pose(static_image_mode=static, model_complexity=1, smooth_landmarks=True,
                                    enable_segmentation=False, min_detection_confidence=min_detection_confidence,
                                    min_tracking_confidence=0.5)

@@ -44,14 +44,16 @@ def keypoint_metrics(pred: np.ndarray, gt: np.ndarray, scale: np.ndarray) -> dic
     """The `gaitpose eval` JSON: pcks@0.1, pcks@0.08, per_joint (both eps), mean_px_error (original px), n_images."""
     labelled = gt[..., 2] > 0
     err_px = np.linalg.norm(pred[..., :2] - gt[..., :2], axis=-1) / scale[:, None]   # original pixels
-    per_joint = {name: {"pcks@0.1": a, "pcks@0.08": b, "mean_px_error": float(np.mean(err_px[labelled[:, k], k]))
-                        if labelled[:, k].any() else float("nan")}
+    found = labelled & np.isfinite(err_px)      # a source that finds nobody (NaN) is wrong in PCKs, apart in px
+    per_joint = {name: {"pcks@0.1": a, "pcks@0.08": b, "mean_px_error": float(np.mean(err_px[found[:, k], k]))
+                        if found[:, k].any() else float("nan")}
                  for k, (name, a, b) in enumerate(zip(JOINTS, pcks_per_joint(pred, gt, 0.1).values(),
                                                       pcks_per_joint(pred, gt, 0.08).values()))}
     return {
         "pcks@0.1": pcks(pred, gt, 0.1),
         "pcks@0.08": pcks(pred, gt, 0.08),
-        "mean_px_error": float(np.mean(err_px[labelled])) if labelled.any() else float("nan"),
+        "mean_px_error": float(np.mean(err_px[found])) if found.any() else float("nan"),
+        "missing_predictions": int((labelled & ~found).sum()),
         "per_joint": per_joint,
         "n_images": int(len(gt)),
     }
@@ -65,6 +67,9 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     lines.append(f"{'overall':<16}{metrics['pcks@0.1']:>10.3f}{metrics['pcks@0.08']:>11.3f}"
                  f"{metrics['mean_px_error']:>9.2f}")
     lines.append(f"images: {metrics['n_images']}")
+    if metrics.get("missing_predictions"):
+        lines.append(f"labelled joints without a prediction (counted wrong; px error over the others): "
+                     f"{metrics['missing_predictions']}")
     return "\n".join(lines)
 
 
