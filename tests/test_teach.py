@@ -11,8 +11,8 @@ import pytest
 from gaitpose.cli import main
 from gaitpose.data.coco import load_coco_keypoints
 from gaitpose.errors import GaitposeError
-from gaitpose.teach import (TeachOptions, collect_inputs, drop_far_leg, drop_low_visibility, fix_swaps,
-                            landmark_annotation, teach, torso_length_px)
+from gaitpose.teach import (TeachOptions, collect_inputs, drop_far_leg, drop_low_visibility, drop_outside,
+                            fix_swaps, landmark_annotation, teach, torso_length_px)
 
 _REPO = Path(__file__).resolve().parents[1]
 LSP = _REPO.parent / "shared" / "data" / "lsp"
@@ -54,6 +54,14 @@ def test_low_visibility_joints_dropped_feet_kept():
     out, n = drop_low_visibility(p, 0.5)
     assert n == 1 and np.isnan(out[0, 3, :2]).all()
     assert np.isfinite(out[0, 9, :2]).all()                 # feet are kept with their confidence
+
+
+def test_points_beyond_the_border_dropped():
+    # a 100×50 image spans -0.5 … 99.5 by -0.5 … 49.5 (pixel centres at integers)
+    p = np.array([[[-0.6, 10, 1], [-0.4, 10, 1], [99.5, 49.5, 1], [50, 49.6, 1], [np.nan, np.nan, 0]]])
+    out = drop_outside(p, 100, 50)
+    assert np.isnan(out[0, :, 0]).tolist() == [True, False, False, True, True]
+    assert out[0, :, 2].tolist() == [1, 1, 1, 1, 0]
 
 
 def _walk(n=120, period=40):

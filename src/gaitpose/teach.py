@@ -16,6 +16,7 @@ The teacher's known failure modes and their guards, in this order:
 * the far leg drawn on the near one: both knees *and* both ankles within `same_leg_torso` torso
   lengths of each other (at a crossing in walking the knees stay ~0.3 torso apart) → the less
   visible leg's knee and ankle are dropped;
+* outside the image: BlazePose places cut-off limbs beyond the border; those points are dropped;
 * low visibility: joints below `min_visibility` (0.5) are dropped. Measured on 1,500 LSPET training
   images (scripts/teacher_visibility.py; 11,067 labelled joints): within 0.1·delta of the label for
   1 % of the joints it sees below 0.2, 13-25 % between 0.2 and 0.5, 18-26 % between 0.5 and 0.8,
@@ -54,6 +55,7 @@ _FOOT_OF_ANKLE_PAIR = ((NUM_JOINTS, NUM_JOINTS + 1), (NUM_JOINTS + 2, NUM_JOINTS
 LOW_VISIBILITY = "low visibility"
 FAR_LEG = "far leg on the near leg"
 IMPLAUSIBLE_KNEE = "knee at an impossible thigh/shank length"
+OUTSIDE = "outside the image"
 
 
 @dataclass
@@ -175,6 +177,16 @@ def drop_far_leg(points_txpx3: np.ndarray, torso_px: float, same_leg_torso: floa
     return pts, same
 
 
+def drop_outside(points_txpx3: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Points outside the width×height image (BlazePose extrapolates cut-off limbs) become NaN."""
+    pts = points_txpx3.copy()
+    x, y = pts[..., 0], pts[..., 1]
+    with np.errstate(invalid="ignore"):
+        outside = (x < -0.5) | (y < -0.5) | (x > width - 0.5) | (y > height - 0.5)
+    pts[outside, :2] = np.nan
+    return pts
+
+
 def drop_low_visibility(points_txpx3: np.ndarray, min_visibility: float) -> tuple[np.ndarray, int]:
     """Joints (the first 8 points) whose visibility is below `min_visibility` become NaN."""
     pts = points_txpx3.copy()
@@ -244,7 +256,7 @@ def _teach_image(path: Path, pose: MediaPipePose, options: TeachOptions, writer:
         return report
     points = pose.points(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))[None]          # 1×13×3
     _check_and_write(points, np.array([0]), report, options, writer, path.stem,
-                     lambda _: image, fps=None)
+                     lambda _: image, fps=None, frame_wh=(image.shape[1], image.shape[0]))
     return report
 
 
@@ -265,7 +277,7 @@ def _teach_video(path: Path, options: TeachOptions, writer: "_Writer") -> Source
         report.frames_dropped["unreadable (corrupt frame)"] = int(unreadable[every].sum())
     frames = _FrameReader(info.path)
     _check_and_write(tracks.keypoints, tracks.frames, report, options, writer, path.stem,
-                     frames.frame, fps=info.fps, considered=every & ~unreadable)
+                     frames.frame, fps=info.fps, frame_wh=(info.width, info.height), considered=every & ~unreadable)
     frames.close()
     report.frames_considered += int(unreadable[every].sum())
     if report.frames_dropped.get("without a person", 0) == int((every & ~unreadable).sum()):
@@ -274,7 +286,7 @@ def _teach_video(path: Path, options: TeachOptions, writer: "_Writer") -> Source
 
 
 def _check_and_write(points: np.ndarray, frame_ids: np.ndarray, report: SourceReport, options: TeachOptions,
-                     writer: "_Writer", stem: str, read_frame, fps: float | None,
+                     writer: "_Writer", stem: str, read_frame, fps: float | None, frame_wh: tuple[int, int],
                      considered: np.ndarray | None = None) -> None:
     """Apply the guards to T×13×3 points, then crop and write the considered frames that keep enough joints."""
     considered = np.ones(len(points), bool) if considered is None else considered
@@ -286,6 +298,9 @@ def _check_and_write(points: np.ndarray, frame_ids: np.ndarray, report: SourceRe
     if np.isfinite(torso):
         points, _ = drop_far_leg(points, torso, options.same_leg_torso)
         reasons[np.isnan(points[:, :NUM_JOINTS, 0]) & ~np.isnan(raw[:, :NUM_JOINTS, 0])] = FAR_LEG
+    before = np.isnan(points[:, :NUM_JOINTS, 0])
+    points = drop_outside(points, *frame_wh)
+    reasons[np.isnan(points[:, :NUM_JOINTS, 0]) & ~before] = OUTSIDE
     before = np.isnan(points[:, :NUM_JOINTS, 0])
     points, _ = drop_low_visibility(points, options.min_visibility)
     reasons[np.isnan(points[:, :NUM_JOINTS, 0]) & ~before] = LOW_VISIBILITY
