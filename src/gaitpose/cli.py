@@ -208,10 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
             from gaitpose.gait.commands import gait_options_from_args, print_gait_summary
             from gaitpose.jobs import analyze
             from gaitpose.predict.analyze import AnalyzeOptions
-            options = AnalyzeOptions(keypoints=args.keypoints, weights=args.weights, onnx=args.onnx, device=args.device, threads=args.threads,
-                                     batch_size=args.batch_size, start_s=args.start, end_s=args.end, fps=args.fps,
-                                     follow=not args.no_follow, flip=args.flip_test, overlay=not args.no_overlay,
-                                     min_score=args.min_score, input_size=args.size)
+            options = AnalyzeOptions(keypoints=args.keypoints, weights=args.weights, onnx=args.onnx,
+                                     device=args.device, threads=args.threads, batch_size=args.batch_size,
+                                     start_s=args.start, end_s=args.end, fps=args.fps, follow=not args.no_follow,
+                                     flip=args.flip_test, overlay=not args.no_overlay, min_score=args.min_score,
+                                     input_size=args.size)
             record, result = analyze(args.video, args.out, options, gait_options_from_args(args))
             print_gait_summary(result, args.out)
             print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
