@@ -233,11 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.teach import TeachOptions, summary_line, teach
-            report = teach(args.inputs, args.out, TeachOptions(every=args.every, min_visibility=args.min_visibility,
-                                                               min_joints=args.min_joints, follow=not args.no_follow,
-                                                               progress=args.progress))
-            for source in report["sources"]:
-                print(source["line"])
+            options = TeachOptions(every=args.every, min_visibility=args.min_visibility, min_joints=args.min_joints,
+                                   follow=not args.no_follow, progress=args.progress)
+            report = teach(args.inputs, args.out, options, on_source=lambda source: print(source.line(), flush=True))
             print(summary_line(report))
             print(f"wrote {args.out}/annotations.json and {args.out}/teach_report.json")
             return 0

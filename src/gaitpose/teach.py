@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import cv2
 import numpy as np
@@ -101,8 +101,10 @@ class SourceReport:
         return "; ".join(parts)
 
 
-def teach(inputs: list[str], out_dir: str | Path, options: TeachOptions = TeachOptions()) -> dict[str, Any]:
-    """Label every image and video in `inputs`; write DIR/images, DIR/teach_report.json, DIR/annotations.json."""
+def teach(inputs: list[str], out_dir: str | Path, options: TeachOptions = TeachOptions(),
+          on_source: Callable[[SourceReport], None] | None = None) -> dict[str, Any]:
+    """Label every image and video in `inputs`; write DIR/images, DIR/teach_report.json, DIR/annotations.json.
+    `on_source` hears each input's report as soon as it is done (the CLI prints its line)."""
     import_pose_solution()                                         # a missing extra fails first, one line
     if options.every < 1:
         raise GaitposeError(f"--every must be at least 1, got {options.every}")
@@ -117,6 +119,8 @@ def teach(inputs: list[str], out_dir: str | Path, options: TeachOptions = TeachO
             reports.append(_teach_image(path, image_pose, options, writer))
         else:
             reports.append(_teach_video(path, options, writer))
+        if on_source is not None:
+            on_source(reports[-1])
     if image_pose is not None:
         image_pose.close()
     report = _totals(reports, skipped, options)
