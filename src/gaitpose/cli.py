@@ -138,11 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", dest="json_path", default=None, help="write the metrics here")
         p.add_argument("--flip", action="store_true", help="flip test: average with the mirrored image")
         p.add_argument("--batch-size", type=int, default=8)
+        _add_keypoints_option(p)
 
         def run(args: argparse.Namespace) -> int:
-            from gaitpose.train.evaluate import evaluate_file
-            evaluate_file(args.data, weights=args.weights, json_path=args.json_path, flip=args.flip,
-                          batch_size=args.batch_size)
+            from gaitpose.jobs import evaluate
+            evaluate(args.data, keypoints=args.keypoints, weights=args.weights, json_path=args.json_path,
+                     flip=args.flip, batch_size=args.batch_size)
             return 0
         return run
 
@@ -204,19 +205,43 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--flip-test", action="store_true", help="average with the mirrored frame (slower)")
         p.add_argument("--size", type=int, default=None, help="network input size (default: the checkpoint's)")
         p.add_argument("--no-overlay", action="store_true", help="skip overlay.mp4")
+        _add_keypoints_option(p)
         _add_gait_options(p)
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.gait.commands import gait_options_from_args, print_gait_summary
             from gaitpose.jobs import analyze
             from gaitpose.predict.analyze import AnalyzeOptions
-            options = AnalyzeOptions(weights=args.weights, onnx=args.onnx, device=args.device, threads=args.threads,
-                                     batch_size=args.batch_size, start_s=args.start, end_s=args.end, fps=args.fps,
-                                     follow=not args.no_follow, flip=args.flip_test, overlay=not args.no_overlay,
-                                     min_score=args.min_score, input_size=args.size)
+            options = AnalyzeOptions(keypoints=args.keypoints, weights=args.weights, onnx=args.onnx,
+                                     device=args.device, threads=args.threads, batch_size=args.batch_size,
+                                     start_s=args.start, end_s=args.end, fps=args.fps, follow=not args.no_follow,
+                                     flip=args.flip_test, overlay=not args.no_overlay, min_score=args.min_score,
+                                     input_size=args.size)
             record, result = analyze(args.video, args.out, options, gait_options_from_args(args))
             print_gait_summary(result, args.out)
             print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
+            return 0
+        return run
+
+    @_command(sub, "teach", "label real images and video frames with the MediaPipe Pose teacher (needs `make teacher`)")
+    def _teach(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("inputs", nargs="+", metavar="IMAGE_VIDEO_OR_FOLDER",
+                       help="images, videos, or folders of them (the files directly inside)")
+        p.add_argument("--out", required=True, help="output folder: annotations.json, images/, teach_report.json")
+        p.add_argument("--every", type=int, default=2, help="videos: write every N-th frame (default 2)")
+        p.add_argument("--min-visibility", type=float, default=0.5,
+                       help="drop joints the teacher sees less than this (default 0.5)")
+        p.add_argument("--min-joints", type=int, default=6, help="write frames with at least this many of 8 joints")
+        p.add_argument("--no-follow", action="store_true", help="videos: give the teacher the whole frame")
+        p.add_argument("--progress", action="store_true", help="progress bar per video")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.teach import TeachOptions, summary_line, teach
+            options = TeachOptions(every=args.every, min_visibility=args.min_visibility, min_joints=args.min_joints,
+                                   follow=not args.no_follow, progress=args.progress)
+            report = teach(args.inputs, args.out, options, on_source=lambda source: print(source.line(), flush=True))
+            print(summary_line(report))
+            print(f"wrote {args.out}/annotations.json and {args.out}/teach_report.json")
             return 0
         return run
 
@@ -257,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
         return run
 
     return parser
+
+
+def _add_keypoints_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--keypoints", choices=("gaitposenet", "mediapipe"), default="gaitposenet",
+                   help="keypoint source: the bundled network (default) or the MediaPipe teacher (`make teacher`)")
 
 
 def _add_gait_options(p: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""The jobs that span the pipeline: `analyze` (video → keypoints → gait → report) and `demo`.
+"""The jobs that span the pipeline: `analyze` (video → keypoints → gait → report), `eval` and `demo`.
 
 They live above the layers (predict never imports gait; gait never imports torch) and compose them.
 """
@@ -32,6 +32,30 @@ def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gai
 
     record = analyze_video(video, out_dir, options, run_gait)
     return record, (results[0] if results else None)
+
+
+def evaluate(data: str, keypoints: str = "gaitposenet", weights: str | None = None, json_path: str | None = None,
+             flip: bool = False, batch_size: int = 8) -> dict[str, Any]:
+    """`gaitpose eval`: GaitPoseNet (default) or the MediaPipe teacher (`keypoints="mediapipe"`, each image
+    on its own) scored by the same code on the same letterboxed images (train.evaluate.evaluate_file)."""
+    from gaitpose.predict.backends import KEYPOINT_SOURCES
+    from gaitpose.train.evaluate import evaluate_file
+
+    if keypoints not in KEYPOINT_SOURCES:
+        raise GaitposeError(f"--keypoints: expected one of {', '.join(KEYPOINT_SOURCES)}, got {keypoints!r}")
+    if keypoints == "gaitposenet":
+        return evaluate_file(data, weights=weights, json_path=json_path, flip=flip, batch_size=batch_size)
+    if flip:
+        raise GaitposeError("--flip is GaitPoseNet's flip test; it does not apply to --keypoints mediapipe")
+    from gaitpose.predict.teacher import TeacherBackend
+
+    teacher = TeacherBackend(static=True)
+    try:
+        # `weights` still fixes the image size, so both sources are scored on identical inputs.
+        return evaluate_file(data, weights=weights, json_path=json_path, batch_size=batch_size,
+                             keypoints_fn=teacher, keypoints_name=keypoints)
+    finally:
+        teacher.pose.close()
 
 
 def demo_assets() -> Path:

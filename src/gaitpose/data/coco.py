@@ -165,10 +165,11 @@ def check_depth_png(depth_path: Path, width: int, height: int) -> None:
 
 
 def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
-                         description: str = "") -> None:
+                         description: str = "", annotation_extras: Sequence[dict[str, Any]] | None = None) -> None:
     """Write samples as our COCO-keypoints JSON (atomically), paths relative to the JSON's folder.
 
-    Samples that share an image path share one image entry (and its id).
+    Samples that share an image path share one image entry (and its id). `annotation_extras`, one dict
+    per sample, adds keys to its annotation (the teacher's `keypoint_weights` and `feet`).
     """
     path = Path(path)
     root = path.parent.resolve()
@@ -189,6 +190,8 @@ def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
         ann = _annotation(len(annotations) + 1, image_ids[key], sample.keypoints_8x3)
         if sample.keypoint_weights is not None:
             ann["keypoint_weights"] = [round(float(w), 4) for w in sample.keypoint_weights]
+        if annotation_extras is not None:
+            ann.update(annotation_extras[len(annotations)])
         annotations.append(ann)
     write_json_atomic(path, {
         "info": {"description": description or "gaitpose keypoints dataset", "keypoints": list(JOINTS)},

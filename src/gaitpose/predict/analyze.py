@@ -21,6 +21,7 @@ from gaitpose.predict.video import VideoInfo, iter_frames, probe_video
 
 @dataclass
 class AnalyzeOptions:
+    keypoints: str = "gaitposenet"    # or "mediapipe": the teacher's keypoints through the same pipeline
     weights: str | None = None        # checkpoint; None = bundled model
     onnx: str | None = None           # run this ONNX file with ONNX Runtime instead
     device: str = "auto"
@@ -51,7 +52,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     if options.start_s < 0 or (options.end_s is not None and options.end_s <= options.start_s):
         raise GaitposeError(f"--start/--end: expected 0 <= start < end, got {options.start_s} and {options.end_s}")
     backend = make_backend(options.weights, options.onnx, options.device, options.threads, options.flip,
-                           options.input_size)
+                           options.input_size, options.keypoints)
     tracks = track_video(info, backend, options.start_s, options.end_s, options.batch_size, options.follow,
                          progress=options.progress)
     if len(tracks.frames) == 0:

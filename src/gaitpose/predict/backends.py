@@ -63,10 +63,25 @@ class OnnxBackend:
         return self.model.keypoints(to_tensor(images_nhw3))
 
 
+KEYPOINT_SOURCES: tuple[str, ...] = ("gaitposenet", "mediapipe")
+TEACHER_INPUT_SIZE = 512    # the teacher's crop: BlazePose finds its own person box inside it
+
+
 def make_backend(weights: str | None, onnx: str | None = None, device: str = "auto", threads: int = 0,
-                 flip: bool = False, input_size: int | None = None) -> KeypointBackend:
+                 flip: bool = False, input_size: int | None = None, keypoints: str = "gaitposenet"
+                 ) -> KeypointBackend:
     """ONNX Runtime for an ONNX file, and for the bundled model on the CPU (its export ships with it and
-    runs 2-3× faster than PyTorch there); PyTorch otherwise (checkpoints, CUDA, flip test, other sizes)."""
+    runs 2-3× faster than PyTorch there); PyTorch otherwise (checkpoints, CUDA, flip test, other sizes).
+    `keypoints="mediapipe"`: the teacher (MediaPipe Pose, video mode) instead of GaitPoseNet."""
+    if keypoints not in KEYPOINT_SOURCES:
+        raise GaitposeError(f"--keypoints: expected one of {', '.join(KEYPOINT_SOURCES)}, got {keypoints!r}")
+    if keypoints == "mediapipe":
+        if weights or onnx or flip:
+            raise GaitposeError("--weights, --onnx and --flip-test choose GaitPoseNet's weights and inference; "
+                                "they do not apply to --keypoints mediapipe")
+        from gaitpose.predict.teacher import TeacherBackend
+
+        return TeacherBackend(input_size or TEACHER_INPUT_SIZE, static=False)
     if onnx:
         return OnnxBackend(onnx, threads)
     if weights is None and not flip and _cpu(device):

@@ -20,6 +20,7 @@ class Tracks:
 
     frames: np.ndarray                    # T frame indices (from the start of the file)
     keypoints: np.ndarray                 # T×8×3 [x, y, score]; NaN where the frame could not be read
+    #                                       (T×P×3 when the backend returns points after the 8 joints)
     unreadable_frames: list[int] = field(default_factory=list)
     frames_without_subject: int = 0       # frames where fewer than `min_joints` joints were found
     seconds: float = 0.0
@@ -35,7 +36,8 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     """Run the keypoint network over the video (memory stays flat: one batch of frames at a time).
 
     With `follow`, a motion pre-pass first finds the walker; frames outside its time span get no
-    keypoints (someone else in view is not the subject)."""
+    keypoints (someone else in view is not the subject). A backend with `n_points` > 8 (the teacher's
+    feet) has its extra points mapped to the frame too; the follower looks at the 8 joints."""
     t0 = time.perf_counter()                  # frames/s counts the motion pre-pass too
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
     motion, walker = scan_walker(info, start_s, end_s, motion_params) if follow else ({}, {})
@@ -45,6 +47,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     outside_walk = 0
     batch: list[tuple[int, np.ndarray]] = []
     bar = _progress_bar(info, start_s, end_s, progress)
+    n_points = getattr(backend, "n_points", NUM_JOINTS)
 
     def flush() -> None:
         crops = follower.crops(len(batch)) if follow else [Crop.full(info.width, info.height)] * len(batch)
@@ -55,10 +58,10 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             mappings.append((crop, lb))
         pred = backend(np.stack(inputs))                                   # N×8×3 input px
         for (index, _), (crop, lb), kp in zip(batch, mappings, pred):
-            out = np.empty((NUM_JOINTS, 3))
+            out = np.empty((n_points, 3))
             out[:, :2] = crop.to_frame(kp[:, :2], lb)
             out[:, 2] = np.clip(kp[:, 2], 0.0, 1.0)
-            follower.update(out)
+            follower.update(out[:NUM_JOINTS])
             frames.append(index)
             keypoints.append(out)
         if bar is not None:
@@ -72,13 +75,13 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
                 flush()
             unreadable.append(index)
             frames.append(index)
-            keypoints.append(np.full((NUM_JOINTS, 3), np.nan))
+            keypoints.append(np.full((n_points, 3), np.nan))
             continue
         if walker and not walker_present(walker, index, info.fps):
             if batch:
                 flush()
             frames.append(index)                      # the walker is not in view: no one to analyse
-            keypoints.append(np.full((NUM_JOINTS, 3), np.nan))
+            keypoints.append(np.full((n_points, 3), np.nan))
             outside_walk += 1
             continue
         follower.observe_motion(motion.get(index, []), walker.get(index))
@@ -90,7 +93,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     if bar is not None:
         bar.close()
     seconds = time.perf_counter() - t0
-    kp = np.stack(keypoints) if keypoints else np.zeros((0, NUM_JOINTS, 3))
+    kp = np.stack(keypoints) if keypoints else np.zeros((0, n_points, 3))
     return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames + outside_walk, seconds)
 
 
