@@ -1,0 +1,133 @@
+"""`gaitpose analyze` at its defaults on real walking clips, beside the teacher in the same run
+(`python -m gaitpose.real_clips CLIP… [--json OUT]`).
+
+For every clip the whole job runs twice as a new user would run it (no option but the keypoint
+source): with GaitPoseNet (bundled, or --weights / --onnx) and with MediaPipe Pose (`--keypoints
+mediapipe`, needs `make teacher`). Per clip: exit status, share of frames with joints, the median
+distance of GaitPoseNet's joints to the teacher's in torso lengths, and the cadence of both. No
+truth exists for these clips; the teacher is the yardstick, and it can be wrong too.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gaitpose.data.real_split import is_validation_clip
+from gaitpose.errors import GaitposeError
+from gaitpose.formats import read_keypoints_csv, write_json_atomic
+from gaitpose.gait.pipeline import GaitOptions
+from gaitpose.jobs import analyze
+from gaitpose.predict.analyze import AnalyzeOptions
+from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS
+
+MIN_JOINTS_FOR_A_FRAME = 4      # as `analyze` counts a frame with a person
+
+
+def frames_with_joints(keypoints_tx8x3: np.ndarray, min_score: float) -> np.ndarray:
+    """T bools: at least MIN_JOINTS_FOR_A_FRAME joints found with score ≥ min_score."""
+    kp = np.asarray(keypoints_tx8x3, dtype=float)
+    found = np.isfinite(kp[..., 0]) & (kp[..., 2] >= min_score)
+    return found.sum(axis=1) >= MIN_JOINTS_FOR_A_FRAME
+
+
+def torso_length_px(keypoints_tx8x3: np.ndarray) -> np.ndarray:
+    """T torso lengths: the mean over sides of the shoulder–hip distance (NaN where neither side is found)."""
+    kp = np.asarray(keypoints_tx8x3, dtype=float)
+    lengths = [np.linalg.norm(kp[:, s["shoulder"], :2] - kp[:, s["hip"], :2], axis=1) for s in SIDE_JOINTS.values()]
+    stacked = np.stack(lengths, axis=1)
+    out = np.full(len(kp), np.nan)
+    any_side = np.isfinite(stacked).any(axis=1)
+    out[any_side] = np.nanmean(stacked[any_side], axis=1)
+    return out
+
+
+def side_agnostic_distances(pred_tx8x3: np.ndarray, ref_tx8x3: np.ndarray) -> np.ndarray:
+    """Distances (in torso lengths of `ref`) of each predicted joint to the reference, per left/right pair
+    taking whichever assignment of the two sides is closer (side views often exchange the labels).
+
+    Only frames where both joints of a pair are found in both tracks count; returns a flat array.
+    """
+    pred, ref = np.asarray(pred_tx8x3, float), np.asarray(ref_tx8x3, float)
+    torso = torso_length_px(ref)
+    out = []
+    for a, b in FLIP_PAIRS:
+        same = np.linalg.norm(pred[:, a, :2] - ref[:, a, :2], axis=1) + np.linalg.norm(pred[:, b, :2] - ref[:, b, :2], axis=1)
+        swap = np.linalg.norm(pred[:, a, :2] - ref[:, b, :2], axis=1) + np.linalg.norm(pred[:, b, :2] - ref[:, a, :2], axis=1)
+        best = np.fmin(same, swap) / 2 / torso              # mean of the two joints' distances
+        out.append(best[np.isfinite(best)])
+    return np.concatenate(out)
+
+
+def _run(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
+    out = Path(tempfile.mkdtemp(prefix="gaitpose-real-"))
+    try:
+        record, result = analyze(video, out, options, GaitOptions())
+        status, summary = "ok", result.summary if result is not None else {}
+    except GaitposeError as exc:
+        status, summary = str(exc).split(" (keypoints.csv")[0], {}
+    raw = out / "keypoints_raw.csv"
+    keypoints = read_keypoints_csv(raw)[2] if raw.is_file() else None
+    shutil.rmtree(out, ignore_errors=True)
+    return {"status": status, "summary": summary, "keypoints": keypoints}
+
+
+def clip_row(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
+    """Both runs of one clip → one table row."""
+    ours = _run(video, options)
+    teacher = _run(video, replace(options, keypoints="mediapipe", weights=None, onnx=None))
+    row: dict[str, Any] = {"clip": video.as_posix(), "held_out": is_validation_clip(video),
+                           "status": ours["status"], "teacher_status": teacher["status"]}
+    for who, run in (("", ours), ("teacher_", teacher)):
+        kp = run["keypoints"]
+        row[f"{who}frames_with_joints"] = float(frames_with_joints(kp, options.min_score).mean()) if kp is not None else 0.0
+        row[f"{who}cadence_steps_per_min"] = run["summary"].get("cadence_steps_per_min", float("nan"))
+    if ours["keypoints"] is not None and teacher["keypoints"] is not None \
+            and len(ours["keypoints"]) == len(teacher["keypoints"]):
+        d = side_agnostic_distances(ours["keypoints"], teacher["keypoints"])
+        row["median_torso_lengths_to_teacher"] = float(np.median(d)) if len(d) else float("nan")
+    else:
+        row["median_torso_lengths_to_teacher"] = float("nan")
+    return row
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """A markdown table, one row per clip."""
+    lines = ["| clip | held out | exit | frames with joints | teacher frames | median distance to teacher (torso lengths) "
+             "| cadence | teacher cadence |", "|---|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        exit_text = "0" if r["status"] == "ok" else f"2: {r['status'][:70]}"
+        lines.append(f"| {r['clip']} | {'yes' if r['held_out'] else ''} | {exit_text} | {r['frames_with_joints']:.2f} "
+                     f"| {r['teacher_frames_with_joints']:.2f} | {r['median_torso_lengths_to_teacher']:.3f} "
+                     f"| {r['cadence_steps_per_min']:.1f} | {r['teacher_cadence_steps_per_min']:.1f} |")
+    ok = sum(r["status"] == "ok" for r in rows)
+    lines.append(f"\n{ok} of {len(rows)} clips exit 0 with GaitPoseNet, "
+                 f"{sum(r['teacher_status'] == 'ok' for r in rows)} with the teacher.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clips", nargs="+", help="video files")
+    parser.add_argument("--weights", default=None)
+    parser.add_argument("--onnx", default=None)
+    parser.add_argument("--json", dest="json_path", default=None)
+    args = parser.parse_args(argv)
+    options = AnalyzeOptions(weights=args.weights, onnx=args.onnx, overlay=False, progress=False)
+    rows = []
+    for clip in args.clips:
+        rows.append(clip_row(Path(clip), options))
+        print(f"{clip}: {rows[-1]['status']}", flush=True)
+    print(format_table(rows))
+    if args.json_path:
+        write_json_atomic(args.json_path, rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
