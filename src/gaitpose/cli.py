@@ -147,6 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
             return 0
         return run
 
+    @_command(sub, "calibrate", "choose a checkpoint's default --min-score on labelled real images and store it in the checkpoint")
+    def _calibrate(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("--weights", required=True, help="checkpoint to calibrate (rewritten with the threshold)")
+        p.add_argument("--data", nargs="+", required=True, help="COCO-keypoints JSON files of real validation images")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.train.calibrate import calibrate_checkpoint
+            result = calibrate_checkpoint(args.weights, args.data)
+            print(f"min-score {result['min_score']:.3f} (F1 {result['f1']:.3f} of 'score ≥ threshold' against "
+                  f"'found correctly' over {result['n_joints']} labelled joints; {result['kept_correct']:.0%} of the "
+                  f"correct joints kept, {result['kept_precision']:.0%} of the kept correct); written to {args.weights}")
+            return 0
+        return run
+
     @_command(sub, "synth", "synthetic RGB-D walking data with exact ground truth (COCO keypoints, videos)")
     def _synth(p: argparse.ArgumentParser) -> Runner:
         p.add_argument("--out", required=True, help="output folder")
@@ -207,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-overlay", action="store_true", help="skip overlay.mp4")
         _add_keypoints_option(p)
         _add_gait_options(p)
+        p.set_defaults(min_score=None)
+        _set_help(p, "--min-score", "joints scoring below are treated as missing (default: the model's calibrated "
+                                    "threshold from `gaitpose calibrate`, else 0.3)")
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.gait.commands import gait_options_from_args, print_gait_summary
@@ -304,6 +321,13 @@ def _add_gait_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cutoff-hz", type=float, default=6.0, help="low-pass cutoff (default 6 Hz)")
     p.add_argument("--max-gap-s", type=float, default=0.2, help="longest gap filled by interpolation (s)")
     p.add_argument("--min-score", type=float, default=0.3, help="joints scoring below are treated as missing")
+
+
+def _set_help(p: argparse.ArgumentParser, option: str, text: str) -> None:
+    """Reword one option's help (a shared option whose default differs in this command)."""
+    for action in p._actions:
+        if option in action.option_strings:
+            action.help = text
 
 
 def _csv(text: str) -> list[str]:

@@ -5,6 +5,7 @@ They live above the layers (predict never imports gait; gait never imports torch
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,8 @@ def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gai
     """Run `gaitpose analyze`; returns (analysis record, GaitResult or None when the gait step failed)."""
     results: list[Any] = []
 
-    def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray):
-        result = analyze_keypoints(keypoints, fps, gait_options, frames=frames)
+    def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray, min_score: float):
+        result = analyze_keypoints(keypoints, fps, replace(gait_options, min_score=min_score), frames=frames)
         write_gait_outputs(result, out_dir)
         results.append(result)
         events = [(side, kind, int(round(absolute_frame(result, f))))

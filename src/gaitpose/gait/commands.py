@@ -79,7 +79,7 @@ def gait_options_from_args(args) -> GaitOptions:
                        shank_m=parse_pair(args.shank_m, "--shank-m"), camera=load_camera(args.camera),
                        direction=args.direction, floor_angle_deg=args.floor_angle,
                        treadmill_speed_m_s=args.treadmill_speed, cutoff_hz=args.cutoff_hz, max_gap_s=args.max_gap_s,
-                       min_score=args.min_score, norms=norms, reference_angles=reference)
+                       min_score=GaitOptions.min_score if args.min_score is None else args.min_score, norms=norms, reference_angles=reference)
 
 
 def print_gait_summary(result, out_dir) -> None:

@@ -15,8 +15,12 @@ import numpy as np
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_json_atomic, write_keypoints_csv
 from gaitpose.predict.backends import make_backend
+from gaitpose.predict.follow import FollowParams
 from gaitpose.predict.track import Tracks, track_video
 from gaitpose.predict.video import VideoInfo, iter_frames, probe_video
+
+
+DEFAULT_MIN_SCORE = 0.3     # for a model without a calibrated threshold (and the teacher)
 
 
 @dataclass
@@ -34,7 +38,7 @@ class AnalyzeOptions:
     flip: bool = False                # flip test (slower, PyTorch only)
     input_size: int | None = None     # network input size (default: the checkpoint's)
     overlay: bool = True
-    min_score: float = 0.3
+    min_score: float | None = None    # None: the model's calibrated threshold (gaitpose calibrate), else 0.3
     progress: bool = True
 
 
@@ -42,7 +46,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
                   run_gait: Callable[[np.ndarray, float, np.ndarray], Any] | None = None) -> dict[str, Any]:
     """Run the whole job; returns the analysis record written to `analysis.json`.
 
-    `run_gait(keypoints T×8×3, fps, frames T)` does the gait analysis and writes its files into
+    `run_gait(keypoints T×8×3, fps, frames T, min_score)` does the gait analysis and writes its files into
     `out_dir`, returning (angles dict of T arrays, events list of (side, event, frame)) for the overlay.
     The network's own tracks are kept as `keypoints_raw.csv` (and as `keypoints.csv` until the gait
     step replaces it with the cleaned tracks).
@@ -53,8 +57,9 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         raise GaitposeError(f"--start/--end: expected 0 <= start < end, got {options.start_s} and {options.end_s}")
     backend = make_backend(options.weights, options.onnx, options.device, options.threads, options.flip,
                            options.input_size, options.keypoints)
+    min_score = resolve_min_score(options.min_score, backend)
     tracks = track_video(info, backend, options.start_s, options.end_s, options.batch_size, options.follow,
-                         progress=options.progress)
+                         follow_params=FollowParams(min_score=min_score), progress=options.progress)
     if len(tracks.frames) == 0:
         raise GaitposeError(f"{video}: no frame in the requested range ({options.start_s}–{options.end_s} s)")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -68,7 +73,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "backend": backend.name, "keypoint_frames_per_s": round(tracks.frames_per_s, 2),
         "options": asdict(options), "status": "keypoints written",
     }
-    found = np.isfinite(tracks.keypoints[..., 0]) & (tracks.keypoints[..., 2] >= options.min_score)
+    record["min_score"] = min_score
+    found = np.isfinite(tracks.keypoints[..., 0]) & (tracks.keypoints[..., 2] >= min_score)
     if found.sum(axis=1).max(initial=0) < 4:
         record["status"] = "no person found"
         write_json_atomic(out_dir / "analysis.json", record)
@@ -77,25 +83,36 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     angles, events = {}, []
     if run_gait is not None:
         try:
-            angles, events = run_gait(tracks.keypoints, info.fps, tracks.frames)
+            angles, events = run_gait(tracks.keypoints, info.fps, tracks.frames, min_score)
             record["status"] = "complete"
         except GaitposeError as exc:
             record["status"] = f"gait analysis failed: {exc}"
             write_json_atomic(out_dir / "analysis.json", record)
             if options.overlay:
-                _overlay(info, tracks, out_dir, options, angles, events)
+                _overlay(info, tracks, out_dir, options, angles, events, min_score)
             kept = "keypoints.csv and overlay.mp4" if options.overlay else "keypoints.csv"
             raise GaitposeError(f"{exc} ({kept} kept in {out_dir})") from None
     if options.overlay:
-        _overlay(info, tracks, out_dir, options, angles, events)
+        _overlay(info, tracks, out_dir, options, angles, events, min_score)
     write_json_atomic(out_dir / "analysis.json", record)
     return record
 
 
+def resolve_min_score(asked: float | None, backend: object) -> float:
+    """The score below which a joint is missing: the user's --min-score, else the model's calibrated
+    threshold (`gaitpose calibrate`, stored with the weights), else DEFAULT_MIN_SCORE."""
+    if asked is not None:
+        if not 0.0 <= asked < 1.0:
+            raise GaitposeError(f"--min-score: expected a score in [0, 1), got {asked}")
+        return float(asked)
+    calibrated = getattr(backend, "min_score", None)
+    return float(calibrated) if calibrated is not None else DEFAULT_MIN_SCORE
+
+
 def _overlay(info: VideoInfo, tracks: Tracks, out_dir: Path, options: AnalyzeOptions,
-             angles: dict[str, np.ndarray], events: list[tuple[str, str, int]]) -> None:
+             angles: dict[str, np.ndarray], events: list[tuple[str, str, int]], min_score: float) -> None:
     from gaitpose.report.overlay import render_overlay
 
     end_s = (tracks.frames[-1] + 1) / info.fps
     render_overlay(iter_frames(info, options.start_s, end_s), str(out_dir / "overlay.mp4"), info.fps,
-                   (info.width, info.height), tracks.frames, tracks.keypoints, angles, events, options.min_score)
+                   (info.width, info.height), tracks.frames, tracks.keypoints, angles, events, min_score)

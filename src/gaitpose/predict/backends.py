@@ -41,6 +41,7 @@ class TorchBackend:
             raise GaitposeError(f"--size must be a multiple of 32, got {self.input_size}")
         self.flip = flip
         self.name = f"pytorch-{self.device.type} {self.meta['model']}@{self.input_size}"
+        self.min_score: float | None = self.meta.get("min_score")     # calibrated (gaitpose calibrate)
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
         from gaitpose.model.inference import infer_keypoints
@@ -57,6 +58,7 @@ class OnnxBackend:
 
         self.model = OnnxKeypointModel(path, threads)
         self.input_size = self.model.input_size
+        self.min_score = self.model.min_score
         self.name = f"onnxruntime {Path(path).name}@{self.input_size}"
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:

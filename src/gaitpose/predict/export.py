@@ -16,7 +16,7 @@ import torch.nn as nn
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic
 from gaitpose.model.heads import KEYPOINT_HEADS
-from gaitpose.predict.onnx_runtime import DECODED_OUTPUT, HEAD_OUTPUTS, INPUT_NAME, OnnxKeypointModel
+from gaitpose.predict.onnx_runtime import DECODED_OUTPUT, HEAD_OUTPUTS, INPUT_NAME, MIN_SCORE_KEY, OnnxKeypointModel
 from gaitpose.targets import decode_keypoints
 
 OPSET = 18                   # the torch.export-based exporter's own opset (≥ 17; no version conversion)
@@ -73,15 +73,30 @@ def max_abs_difference(model: nn.Module, onnx_model: bytes | str | Path, input_s
     return worst
 
 
-def export_onnx(model: nn.Module, input_size: int, out_path: str | Path, decode: bool = False) -> float:
+def export_onnx(model: nn.Module, input_size: int, out_path: str | Path, decode: bool = False,
+                min_score: float | None = None) -> float:
     """Export, check against PyTorch and write `out_path` (atomically, only when the check passes).
 
-    Returns the max abs difference between ONNX Runtime and PyTorch on random input of batch 2.
+    `min_score` (the checkpoint's calibrated threshold) travels in the file's metadata. Returns the max
+    abs difference between ONNX Runtime and PyTorch on random input of batch 2.
     """
     data = onnx_bytes(model, input_size, decode)
+    if min_score is not None:
+        data = with_metadata(data, {MIN_SCORE_KEY: repr(float(min_score))})
     diff = max_abs_difference(model, data, input_size, decode)
     write_bytes_atomic(out_path, data)
     return diff
+
+
+def with_metadata(model_bytes: bytes, values: dict[str, str]) -> bytes:
+    """The same ONNX model with `values` added to its metadata_props."""
+    import onnx
+
+    proto = onnx.load_from_string(model_bytes)
+    for key, value in values.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    return proto.SerializeToString()
 
 
 def export_checkpoint(weights: str | Path | None, out_path: str | Path, decode: bool = False,
@@ -91,7 +106,7 @@ def export_checkpoint(weights: str | Path | None, out_path: str | Path, decode: 
 
     model, meta = load_model(weights)
     size = int(input_size or meta["input_size"])
-    return export_onnx(model, size, out_path, decode), meta
+    return export_onnx(model, size, out_path, decode, min_score=meta.get("min_score")), meta
 
 
 class _quiet_exporter_logs:

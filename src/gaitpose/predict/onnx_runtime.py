@@ -10,6 +10,7 @@ from gaitpose.errors import GaitposeError
 INPUT_NAME = "images"                                  # N×3×S×S float32 in [0, 1]
 HEAD_OUTPUTS: tuple[str, ...] = ("heatmap", "offset")  # N×8×S/4×S/4, N×16×S/4×S/4
 DECODED_OUTPUT = "keypoints"                           # N×8×3 [x, y, score] in input pixels
+MIN_SCORE_KEY = "gaitpose.min_score"                   # metadata: the calibrated score threshold
 
 
 def _session(model: str | Path | bytes, threads: int):
@@ -41,6 +42,8 @@ class OnnxKeypointModel:
         self.input_size = int(inp.shape[-1])
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.decoded = self.outputs == [DECODED_OUTPUT]
+        calibrated = self.session.get_modelmeta().custom_metadata_map.get(MIN_SCORE_KEY)
+        self.min_score: float | None = float(calibrated) if calibrated is not None else None
 
     def __call__(self, images: np.ndarray) -> dict[str, np.ndarray]:
         """N×3×S×S float32 in [0, 1] → {"heatmap", "offset"} or {"keypoints"}."""

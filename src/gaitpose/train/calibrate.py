@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gaitpose.errors import GaitposeError
 from gaitpose.metrics import correct_joints
 from gaitpose.skeleton import flip_permutation
 
@@ -41,3 +42,37 @@ def side_agnostic_correct(pred_nx8x3: np.ndarray, gt_nx8x3: np.ndarray, eps: flo
     same, counted = correct_joints(pred_nx8x3, gt_nx8x3, eps)
     swapped, _ = correct_joints(np.asarray(pred_nx8x3)[:, flip_permutation()], gt_nx8x3, eps)
     return same | swapped[:, flip_permutation()], counted
+
+
+def calibrate_checkpoint(weights: str, data_paths: list[str], eps: float = 0.1, batch_size: int = 8) -> dict:
+    """`gaitpose calibrate`: score the checkpoint on the labelled images, choose the threshold and store it
+    in the checkpoint as `min_score` (with how it was chosen under `calibration`); returns that record."""
+    import io
+
+    import torch
+    from torch.utils.data import DataLoader
+
+    from gaitpose.formats import write_bytes_atomic
+    from gaitpose.train.checkpoint import load_model, read_checkpoint
+    from gaitpose.train.datasets import make_dataset
+    from gaitpose.train.evaluate import collect_predictions
+
+    model, meta = load_model(weights)
+    dataset = make_dataset(list(data_paths), int(meta["input_size"]), train=False)
+    pred, gt, _ = collect_predictions(model, DataLoader(dataset, batch_size=batch_size), torch.device("cpu"))
+    correct, counted = side_agnostic_correct(pred, gt, eps)
+    scores = pred[..., 2][counted]
+    threshold, f1 = best_threshold(scores, correct[counted])
+    if not np.isfinite(threshold):
+        raise GaitposeError(f"{', '.join(data_paths)}: no joint was found correctly; nothing to calibrate on")
+    kept = scores >= threshold
+    record = {"min_score": round(threshold, 4), "f1": f1, "n_joints": int(counted.sum()),
+              "kept_correct": float(kept[correct[counted]].mean()),
+              "kept_precision": float(correct[counted][kept].mean()), "eps": eps, "data": list(map(str, data_paths))}
+    ckpt = read_checkpoint(weights)
+    ckpt["min_score"] = record["min_score"]
+    ckpt["calibration"] = record
+    buf = io.BytesIO()
+    torch.save(ckpt, buf)
+    write_bytes_atomic(weights, buf.getvalue())
+    return record
