@@ -65,7 +65,9 @@ class TeachOptions:
     min_joints: int = 6             # a frame needs this many of the 8 joints kept to be written
     same_leg_torso: float = 0.1     # far-leg guard: both leg pairs closer than this × torso length
     crop_margin: float = 0.25       # added on each side of the person box, as a fraction of its size
-    follow: bool = True             # videos: the teacher sees the subject follower's crop
+    # videos: the teacher sees the subject follower's crop, and only within the walker's time span. The whole
+    # frame (False) lets it label whoever it finds: atypical/normal.mp4 gave 46 of 62 frames, against 21.
+    follow: bool = True
     input_size: int = 512           # side of that crop as the teacher receives it
     progress: bool = False
 
