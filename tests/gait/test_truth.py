@@ -34,14 +34,14 @@ class Bounds:
 
 
 WALKERS = [
-    # measured: heel strike −25…−10 ms, toe off −51…−43 ms, stance −37…−23 ms, swing +23…+40 ms,
+    # measured: heel strike −25…−10 ms, toe off −64…−43 ms, stance −37…−23 ms, swing +23…+40 ms,
     # double support −73…−47 ms
     (Case("sym 60 R over", replace(SYMMETRIC, fps=60.0), seed=1),
-     Bounds((-40, 5), (-75, -20), (-55, -10), (5, 60), 95)),
-    # measured: heel strike −24…−8 ms, toe off −54…−27 ms, stance −51…−31 ms, swing +33…+57 ms,
+     Bounds((-40, 5), (-85, -25), (-55, -10), (5, 60), 95)),
+    # measured: heel strike −25…−8 ms, toe off −74…−50 ms, stance −51…−31 ms, swing +33…+57 ms,
     # double support −96…−71 ms
     (Case("sym 30 L tread", replace(SYMMETRIC, fps=30.0, facing=-1, treadmill=True), seed=2),
-     Bounds((-40, 5), (-80, -10), (-70, -15), (10, 80), 125)),
+     Bounds((-40, 5), (-95, -30), (-70, -15), (10, 80), 125)),
     # measured: heel strike −38…−4 ms, toe off −67…−22 ms, stance −62…−2 ms, swing +1…+53 ms,
     # double support −77…−20 ms
     (Case("asym 60 R over", replace(ASYMMETRIC, fps=60.0), seed=3),
