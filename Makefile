@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test demo bench data data-stage2 train-cpu clean
+.PHONY: setup test mutants demo bench data data-stage2 train-cpu clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Mutation testing of the gait core, PCKs and writers (issue 17; docs/testing.md). CPU-heavy: about
+# an hour on 2 busy cores; one module: `make mutants MODULES=metrics.py`. Report: out/mutants/report.md.
+mutants: $(STAMP)
+	nice -n 5 $(BIN)/python scripts/mutants.py $(MODULES)
 
 demo: $(STAMP)
 	$(BIN)/gaitpose demo
