@@ -96,3 +96,33 @@ def test_sample_without_extent_or_labels_is_left_out():
     assert np.isnan(pcks_per_joint(pred, gt)["left_shoulder"])
     with pytest.raises(ValueError, match="N×K×2"):
         pcks(pred[0], gt)
+
+
+def test_defaults_occluded_joints_tiny_boxes_and_score_columns():
+    gt = _gt()
+    pred = gt[..., :2].copy()
+    pred[0, 0] += (15.0, 0.0)                        # 0.15 · delta: wrong at the default eps 0.1
+    assert pcks(pred, gt) == pytest.approx(7 / 8)
+    assert pcks_per_joint(pred, gt)["left_shoulder"] == 0.0
+    occluded = gt.copy()
+    occluded[0, :, 2] = 1                            # labelled but occluded (COCO v = 1): still counted
+    assert pcks(pred, occluded) == pytest.approx(7 / 8)
+    # with a score column beside x, y the score is not a coordinate
+    scored = np.concatenate([pred, np.full((1, 8, 1), 0.9)], axis=-1)
+    assert pcks(scored, gt) == pytest.approx(7 / 8)
+    # a child far away: joints within a 0.5 px box (delta 0.5) still make a sample
+    tiny = gt.copy()
+    tiny[..., :2] = gt[..., :2] / 400                # x span 0.25, y span 0.5: delta 0.25
+    near = tiny[..., :2].copy()
+    near[0, 1] += (0.0, 0.02)                        # 0.02 <= 0.025: correct
+    near[0, 2] += (0.0, 0.03)                        # wrong
+    assert pcks(near, tiny) == pytest.approx(7 / 8)
+
+
+@pytest.mark.parametrize("pred_cols,gt_cols,samples", [(1, 3, 1), (2, 2, 1), (2, 3, 2)])
+def test_shapes_are_checked(pred_cols, gt_cols, samples):
+    # one column of prediction; ground truth without visibility; two predicted samples for one truth
+    gt = _gt()[:, :, :gt_cols]
+    pred = np.zeros((samples, 8, pred_cols))
+    with pytest.raises(ValueError, match=r"expected pred N×K×2 and gt N×K×3"):
+        pcks(pred, gt)
