@@ -40,8 +40,9 @@ def test_write_interrupted_by_the_user_keeps_the_old_file(tmp_path):
     target = tmp_path / "angles.csv"
     target.write_text("old\n")
     child = textwrap.dedent(f"""
-        import os, sys, time
+        import os, signal, sys, time
         from gaitpose.formats import write_text_atomic
+        signal.signal(signal.SIGINT, signal.default_int_handler)   # a background job inherits SIGINT ignored
         real_replace = os.replace
         def slow_replace(src, dst):
             print("written", flush=True)
