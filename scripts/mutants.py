@@ -50,8 +50,11 @@ MODULES: dict[str, list[str]] = {
     "predict/follow.py": ["tests/predict/test_video_and_follow.py"],
 }
 # Left out of mutation runs (still part of `make test`): 48 whole analyses, about 10 s for every mutant
-# of the gait core that reaches it.
-SLOW = ("tests/gait/test_accuracy_and_cli.py::test_toe_off_error_stays_in_the_range_every_report_states",)
+# of the gait core that reaches it; and the tests that run `gaitpose` in a child process, which imports
+# the package unmutated, so they cannot kill a mutant.
+SLOW = ("tests/gait/test_accuracy_and_cli.py::test_toe_off_error_stays_in_the_range_every_report_states",
+        "tests/gait/test_accuracy_and_cli.py::test_cli_writes_outputs",
+        "tests/gait/test_accuracy_and_cli.py::test_cli_bad_input_one_line_nothing_written")
 CLINICAL = ("gait/events.py", "gait/spatiotemporal.py", "gait/geometry.py", "gait/clean.py", "metrics.py")
 
 
