@@ -77,23 +77,29 @@ def run_module(module: str, tests_dir: Path, work: Path, mutmut: str) -> dict:
         "\n[tool.pytest.ini_options]\n"
         'testpaths = ["tests"]\n')
     t0 = time.monotonic()
-    log = work / "mutmut.log"
-    with open(log, "w") as f:
+    with open(work / "mutmut.log", "w") as f:
         subprocess.run([mutmut, "run"], cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
-    seconds = time.monotonic() - t0
-    subprocess.run([mutmut, "export-cicd-stats"], cwd=work, capture_output=True, check=False)
-    stats_file = work / "mutants" / "mutmut-cicd-stats.json"
-    if not stats_file.is_file():
-        return {"error": f"mutmut did not finish; see {log}", "seconds": seconds}
-    stats = json.loads(stats_file.read_text())
-    listing = subprocess.run([mutmut, "results"], cwd=work, capture_output=True, text=True, check=False).stdout
-    mutated = (work / "mutants" / PKG / module).read_text()
-    survivors = {}
+    return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected}
+
+
+def collect(module: str, work: Path, mutmut: str) -> dict:
+    """Every mutant's status from a (finished or interrupted) mutmut tree → counts, statuses and the
+    diffs of the mutants that were tried and not killed."""
+    listing = subprocess.run([mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True,
+                             check=False).stdout
+    statuses = {}
     for line in listing.splitlines():
         name, _, status = line.strip().rpartition(": ")
-        if name and status in ("survived", "no tests", "timeout", "suspicious"):
-            survivors[name] = f"{status}\n{_mutant_diff(mutated, name.rpartition('.')[2])}"
-    return {**stats, "seconds": round(seconds, 1), "tests": selected, "survivors": survivors}
+        if name:
+            statuses[name] = status
+    if not statuses:
+        return {"error": f"no mutants found; see {work / 'mutmut.log'}"}
+    mutated = (work / "mutants" / PKG / module).read_text()
+    survivors = {name: f"{status}\n{_mutant_diff(mutated, name.rpartition('.')[2])}"
+                 for name, status in statuses.items() if status not in ("killed", "not checked")}
+    counts = {k: sum(1 for v in statuses.values() if v == k) for k in ("killed", "survived", "not checked")}
+    return {"killed": counts["killed"], "survived": counts["survived"], "not_checked": counts["not checked"],
+            "total": len(statuses), "statuses": statuses, "survivors": survivors}
 
 
 def _function_text(source: str, name: str) -> list[str]:
@@ -123,17 +129,18 @@ def _mutant_diff(mutated_source: str, mutant: str) -> str:
 
 def write_report(results: dict[str, dict], path: Path, label: str) -> None:
     lines = [f"# Mutation testing ({label})", "",
-             "| module | killed | survived | other | total | killed % | target | seconds |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| module | killed | survived | other | not run | total | killed % of run | target | seconds |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for module, r in results.items():
         if "error" in r:
-            lines.append(f"| {module} | – | – | – | – | – | – | {r.get('seconds', '–')} ({r['error']}) |")
+            lines.append(f"| {module} | – | – | – | – | – | – | – | {r.get('seconds', '–')} ({r['error']}) |")
             continue
-        other = r["total"] - r["killed"] - r["survived"]
-        pct = 100 * r["killed"] / r["total"] if r["total"] else float("nan")
+        tried = r["total"] - r["not_checked"]
+        other = tried - r["killed"] - r["survived"]
+        pct = 100 * r["killed"] / tried if tried else float("nan")
         target = 85 if module in CLINICAL else 70
-        lines.append(f"| {module} | {r['killed']} | {r['survived']} | {other} | {r['total']} | {pct:.1f} | "
-                     f"{target} | {r['seconds']} |")
+        lines.append(f"| {module} | {r['killed']} | {r['survived']} | {other} | {r['not_checked']} | {r['total']} | "
+                     f"{pct:.1f} | {target} | {r.get('seconds', '–')} |")
     for module, r in results.items():
         if r.get("survivors"):
             lines += ["", f"## {module}: not killed", ""]
@@ -149,6 +156,8 @@ def main() -> int:
     ap.add_argument("--tests", type=Path, default=ROOT / "tests", help="the tests folder to use")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "mutants")
     ap.add_argument("--label", default="tests/ of this tree")
+    ap.add_argument("--collect", action="store_true",
+                    help="run nothing: report what the trees under --out hold (e.g. after an interrupted run)")
     args = ap.parse_args()
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -161,11 +170,17 @@ def main() -> int:
     results: dict[str, dict] = {}
     summary = args.out / "summary.json"
     for module in args.modules or list(MODULES):
-        r = run_module(module, args.tests.resolve(), args.out / module.replace("/", "_").removesuffix(".py"), mutmut)
+        work = args.out / module.replace("/", "_").removesuffix(".py")
+        if args.collect:
+            if not (work / "mutants").is_dir():
+                continue
+            r = collect(module, work, mutmut)
+        else:
+            r = run_module(module, args.tests.resolve(), work, mutmut)
         results[module] = r
         print(f"{module}: " + (r["error"] if "error" in r else
-                                f"{r['killed']}/{r['total']} killed, {r['survived']} survived, {r['seconds']} s"),
-              flush=True)
+                                f"{r['killed']} killed, {r['survived']} survived, {r['not_checked']} not run "
+                                f"of {r['total']}, {r.get('seconds', '–')} s"), flush=True)
         write_report(results, args.out / "report.md", args.label)
         summary.write_text(json.dumps({m: {k: v for k, v in x.items() if k != "survivors"} for m, x in results.items()},
                                       indent=2))
