@@ -152,3 +152,29 @@ def test_toe_off_refinement_by_hand_overground_and_on_a_belt():
     gap = ankle.copy()
     gap[33] = np.nan
     assert refine_toe_off(gap, 25.0, [0.0, 45.0], fps=30.0, cycle_s=1.5) == 25.0
+
+
+def test_toe_off_search_is_bounded_by_the_heel_strikes_around_it():
+    # 10 fps, a 4 s cycle (half a cycle: 20 frames). The ankle ends its previous swing at 5 units a frame
+    # until frame 20 (heel strike), rests on 20…30, then x = (t − 30)²/2 on 30…40 and 100 − (50 − t)²/2
+    # on 40…50; the next heel strike is called at 45, and a keypoint glitch at frame 48 (+100).
+    # Central differences: v = 2.5 at 20, 0 on 21…29, 0.25 at 30, t − 30 on 31…39, 9.5 at 40 (peak).
+    # Foot flat from the stance 20…30 (its middle: 0); 10 % of the peak, 0.95, is crossed between 30
+    # (0.25) and 31 (1): 30 + 0.7/0.75. Searching half a cycle either side instead would take the end
+    # of the last swing into the foot-flat speed (median 3.75 → 34.325) and the glitch as the peak.
+    t = np.arange(60, dtype=float)
+    x = np.where(t < 20, -5 * (20 - t), 0.0)
+    x = np.where((t >= 30) & (t <= 40), 0.5 * (t - 30) ** 2, x)
+    x = np.where(t > 40, 100 - 0.5 * np.clip(50 - t, 0, None) ** 2, x)
+    x[48] += 100
+    expected = 30 + 0.7 / 0.75
+    assert refine_toe_off(x, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+    # a heel strike at the toe-off frame itself bounds neither side
+    assert refine_toe_off(x, 30.0, [20.0, 30.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+    # Without a heel strike before it the search starts half a cycle back, at frame 10: the foot-flat
+    # speed is the median of v[15…24] = (5 × 5, 2.5, 4 × 0) = 3.75, the peak 9.5 − 3.75 = 5.75, 10 % of
+    # it 0.575 above 3.75 is crossed between 34 (rel 0.25) and 35 (1.25): 34 + 0.325.
+    assert refine_toe_off(x, 30.0, [45.0], fps=10.0, cycle_s=4.0) == pytest.approx(34.325)
+    # Without one after it the search ends half a cycle on, at 50, and takes the glitch (v[47] = 53,
+    # v[46] = 4) for the swing's peak: 46 + (5.3 − 4)/(53 − 4).
+    assert refine_toe_off(x, 30.0, [20.0], fps=10.0, cycle_s=4.0) == pytest.approx(46 + 1.3 / 49)
