@@ -167,6 +167,7 @@ def test_toe_off_search_is_bounded_by_the_heel_strikes_around_it():
     x = np.where((t >= 30) & (t <= 40), 0.5 * (t - 30) ** 2, x)
     x = np.where(t > 40, 100 - 0.5 * np.clip(50 - t, 0, None) ** 2, x)
     x[48] += 100
+    x[55] += 300                                   # a second glitch, beyond half a cycle
     expected = 30 + 0.7 / 0.75
     assert refine_toe_off(x, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
     # a heel strike at the toe-off frame itself bounds neither side
@@ -178,3 +179,18 @@ def test_toe_off_search_is_bounded_by_the_heel_strikes_around_it():
     # Without one after it the search ends half a cycle on, at 50, and takes the glitch (v[47] = 53,
     # v[46] = 4) for the swing's peak: 46 + (5.3 − 4)/(53 − 4).
     assert refine_toe_off(x, 30.0, [20.0], fps=10.0, cycle_s=4.0) == pytest.approx(46 + 1.3 / 49)
+    # The shortest stance and swing that are read: 3 frames each. Stance 27…29 (foot flat 0) gives the
+    # same toe off; stance 28…29 is too short (Zeni's stays). A swing 30…32 (next heel strike at 32):
+    # peak v[32] = 2, 10 % = 0.2, crossed between 29 (0) and 30 (0.25): 29.8.
+    assert refine_toe_off(x, 30.0, [27.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+    assert refine_toe_off(x, 30.0, [28.0, 45.0], fps=10.0, cycle_s=4.0) == 30.0
+    assert refine_toe_off(x, 30.0, [20.0, 32.0], fps=10.0, cycle_s=4.0) == pytest.approx(29.8)
+    assert refine_toe_off(x, 30.0, [20.0, 31.0], fps=10.0, cycle_s=4.0) == 30.0
+    # A missing ankle at the next heel strike (frame 45) makes v[44] unknown, inside the swing: no
+    # refinement. One at 47 touches v[46] and v[48], after the swing: refined as before.
+    gap = x.copy()
+    gap[45] = np.nan
+    assert refine_toe_off(gap, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == 30.0
+    gap = x.copy()
+    gap[47] = np.nan
+    assert refine_toe_off(gap, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
