@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup teacher test demo bench data data-stage2 train-cpu clean
+.PHONY: setup teacher test mutants demo bench data data-stage2 train-cpu clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,11 @@ $(TEACHER_STAMP): $(STAMP)
 # CI runs this: the teacher is installed first so its tests run too.
 test: $(STAMP) $(TEACHER_STAMP)
 	$(BIN)/python -m pytest
+
+# Mutation testing of the gait core, PCKs and writers (issue 17; docs/testing.md). CPU-heavy: about
+# an hour on 2 busy cores; one module: `make mutants MODULES=metrics.py`. Report: out/mutants/report.md.
+mutants: $(STAMP)
+	nice -n 5 $(BIN)/python scripts/mutants.py $(MODULES)
 
 demo: $(STAMP)
 	$(BIN)/gaitpose demo

@@ -40,3 +40,17 @@ def test_points_follow_the_image():
 def test_size_must_be_multiple_of_32():
     with pytest.raises(ValueError):
         Letterbox(100, 100, 500)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4000), st.integers(1, 4000), st.integers(1, 32).map(lambda k: 32 * k), st.data())
+def test_round_trip_any_image_and_size(w, h, size, data):
+    lb = Letterbox(w, h, size)
+    x = data.draw(st.floats(0, w - 1, allow_nan=False)) if w > 1 else 0.0
+    y = data.draw(st.floats(0, h - 1, allow_nan=False)) if h > 1 else 0.0
+    inside = lb.to_input([[x, y]])[0]
+    assert np.all(inside >= -0.5) and np.all(inside <= size - 0.5)     # lands on the padded square
+    assert np.abs(lb.to_original([inside])[0] - [x, y]).max() < 1e-3

@@ -75,3 +75,122 @@ def test_a_slower_feet_apart_rhythm_does_not_lengthen_the_cycle():
     s = np.sin(2 * np.pi * t / 1.2)
     apart = 1 + np.sin(2 * np.pi * t / 0.9)
     assert estimate_cycle_s([s, -s], 30.0, apart) == pytest.approx(1.2)
+
+
+def _cosine_swing_walk(n_frames: int = 400, stride: float = 100.0, direction: int = 1) -> np.ndarray:
+    """T×8×2 camera-plane points of a walk worked out by hand (1 frame = 10 ms at 100 fps, cycle 100
+    frames). The pelvis (both hips) moves forward 1 unit a frame, from −80. Each foot rests for 60 frames
+    (stance), then swings 100 units forward in 40 frames with speed 2.5 (1 − cos 2πs), s = 0…1 through
+    the swing, so its forward speed is 0 at both ends of the swing and 5 at its middle. The left foot's
+    stance starts at frames 0, 100, 200, …, the right foot's at 50, 150, …"""
+    from gaitpose.skeleton import SIDE_JOINTS
+
+    t = np.arange(n_frames, dtype=float)
+
+    def foot(start: float) -> np.ndarray:
+        k = np.floor((t - start) / 100)
+        tau = t - start - 100 * k
+        s = np.clip((tau - 60) / 40, 0, 1)
+        return start + 100 * k + stride * (s - np.sin(2 * np.pi * s) / (2 * np.pi))
+
+    xy = np.zeros((n_frames, 8, 2))
+    xy[..., 1] = 1.0
+    for side, start in (("left", 0.0), ("right", 50.0)):
+        j = SIDE_JOINTS[side]
+        xy[:, j["hip"], 0] = t - 80
+        xy[:, j["ankle"], 0] = foot(start)
+    xy[..., 0] *= direction
+    return xy
+
+
+# Worked by hand for `_cosine_swing_walk`:
+# * the foot relative to the pelvis, ankle − pelvis, changes at (foot speed − 1) a frame: it falls through
+#   the stance and rises once the swing speed passes 1, 2.5 (1 − cos 2πs) = 1 → cos 2πs = 0.6 →
+#   s = acos(0.6) / 2π = 0.14758, i.e. 5.903 frames into the swing (the minimum, Zeni's toe off) and
+#   5.903 frames before its end (the maximum, Zeni's heel strike): left heel strikes at 94.097, 194.097,
+#   294.097, right ones 50 frames later (44.097 … 344.097).
+# * toe-off refinement: the central difference of the foot's position gives the speed 2.5 (1 − cos 2πs ·
+#   sin(ω)/ω), ω = 2π/40 (sin ω/ω = 0.995893), peak 4.98973 at mid-swing; foot-flat speed 0; 10 % of
+#   the peak is 0.498973, reached where cos 2πs = (1 − 0.199589)/0.995893 = 0.803712, s = 0.101496:
+#   4.060 frames into the swing (64.060 for the left foot's first swing), versus 65.903 unrefined.
+HS_LEFT = [94.097, 194.097, 294.097]
+HS_RIGHT = [44.097, 144.097, 244.097, 344.097]
+SWING_INTO_TO = 4.060
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_detect_events_on_a_walk_worked_by_hand(direction):
+    from gaitpose.gait.events import detect_events
+
+    events, cycle_s = detect_events(_cosine_swing_walk(direction=direction), fps=100.0, direction=direction)
+    assert cycle_s == pytest.approx(1.0)
+    assert events["left"]["heel_strike"] == pytest.approx(HS_LEFT, abs=0.02)
+    assert events["right"]["heel_strike"] == pytest.approx(HS_RIGHT, abs=0.02)
+    # Toe offs inside the walk: the left foot's swings start at 60, 160, 260, 360; the right's at 110, 210,
+    # 310 (the one at 10 is 10 frames into the record: its minimum at 15.9 stands only ~16 units above
+    # the record's first frame, under 30 % of the signal's range, so it is no event).
+    assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (60, 160, 260, 360)], abs=0.03)
+    assert events["right"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (110, 210, 310)], abs=0.03)
+
+
+def test_toe_off_refinement_by_hand_overground_and_on_a_belt():
+    # The ankle rests until frame 20, then accelerates at 1 unit/frame² to frame 30 and slows down
+    # symmetrically to rest at frame 40: x = (t − 20)² / 2 on 20…30. Central differences: v = t − 20 on
+    # 21…29 (exact for a parabola), 9.5 at the peak frame 30, and (x21 − x19)/2 = 0.25 at frame 20.
+    # Foot-flat speed 0 (middle of the stance 0…25); 10 % of the peak is 0.95, crossed between frame 20
+    # (0.25) and 21 (1.0): 20 + (0.95 − 0.25)/(1 − 0.25) = 20.933.
+    t = np.arange(60, dtype=float)
+    ankle = np.where(t <= 30, 0.5 * np.clip(t - 20, 0, None) ** 2, 100 - 0.5 * np.clip(40 - t, 0, None) ** 2)
+    assert refine_toe_off(ankle, 25.0, [0.0, 45.0], fps=30.0, cycle_s=1.5) == pytest.approx(20 + 0.7 / 0.75)
+    # On a treadmill the resting foot moves back with the belt (−0.8 a frame): the speed is measured from
+    # the foot-flat speed, so the same toe off comes out.
+    belt = ankle - 0.8 * t
+    assert refine_toe_off(belt, 25.0, [0.0, 45.0], fps=30.0, cycle_s=1.5) == pytest.approx(20 + 0.7 / 0.75)
+    # Without a heel strike before it, the search starts half a cycle (22.5 frames) before Zeni's toe off.
+    assert refine_toe_off(ankle, 25.0, [45.0], fps=30.0, cycle_s=1.5) == pytest.approx(20 + 0.7 / 0.75)
+    # A swing with a missing frame cannot be read: Zeni's toe off stays.
+    gap = ankle.copy()
+    gap[33] = np.nan
+    assert refine_toe_off(gap, 25.0, [0.0, 45.0], fps=30.0, cycle_s=1.5) == 25.0
+
+
+def test_toe_off_search_is_bounded_by_the_heel_strikes_around_it():
+    # 10 fps, a 4 s cycle (half a cycle: 20 frames). The ankle ends its previous swing at 5 units a frame
+    # until frame 20 (heel strike), rests on 20…30, then x = (t − 30)²/2 on 30…40 and 100 − (50 − t)²/2
+    # on 40…50; the next heel strike is called at 45, and a keypoint glitch at frame 48 (+100).
+    # Central differences: v = 2.5 at 20, 0 on 21…29, 0.25 at 30, t − 30 on 31…39, 9.5 at 40 (peak).
+    # Foot flat from the stance 20…30 (its middle: 0); 10 % of the peak, 0.95, is crossed between 30
+    # (0.25) and 31 (1): 30 + 0.7/0.75. Searching half a cycle either side instead would take the end
+    # of the last swing into the foot-flat speed (median 3.75 → 34.325) and the glitch as the peak.
+    t = np.arange(60, dtype=float)
+    x = np.where(t < 20, -5 * (20 - t), 0.0)
+    x = np.where((t >= 30) & (t <= 40), 0.5 * (t - 30) ** 2, x)
+    x = np.where(t > 40, 100 - 0.5 * np.clip(50 - t, 0, None) ** 2, x)
+    x[48] += 100
+    x[55] += 300                                   # a second glitch, beyond half a cycle
+    expected = 30 + 0.7 / 0.75
+    assert refine_toe_off(x, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+    # a heel strike at the toe-off frame itself bounds neither side
+    assert refine_toe_off(x, 30.0, [20.0, 30.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+    # Without a heel strike before it the search starts half a cycle back, at frame 10: the foot-flat
+    # speed is the median of v[15…24] = (5 × 5, 2.5, 4 × 0) = 3.75, the peak 9.5 − 3.75 = 5.75, 10 % of
+    # it 0.575 above 3.75 is crossed between 34 (rel 0.25) and 35 (1.25): 34 + 0.325.
+    assert refine_toe_off(x, 30.0, [45.0], fps=10.0, cycle_s=4.0) == pytest.approx(34.325)
+    # Without one after it the search ends half a cycle on, at 50, and takes the glitch (v[47] = 53,
+    # v[46] = 4) for the swing's peak: 46 + (5.3 − 4)/(53 − 4).
+    assert refine_toe_off(x, 30.0, [20.0], fps=10.0, cycle_s=4.0) == pytest.approx(46 + 1.3 / 49)
+    # The shortest stance and swing that are read: 3 frames each. Stance 27…29 (foot flat 0) gives the
+    # same toe off; stance 28…29 is too short (Zeni's stays). A swing 30…32 (next heel strike at 32):
+    # peak v[32] = 2, 10 % = 0.2, crossed between 29 (0) and 30 (0.25): 29.8.
+    assert refine_toe_off(x, 30.0, [27.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+    assert refine_toe_off(x, 30.0, [28.0, 45.0], fps=10.0, cycle_s=4.0) == 30.0
+    assert refine_toe_off(x, 30.0, [20.0, 32.0], fps=10.0, cycle_s=4.0) == pytest.approx(29.8)
+    assert refine_toe_off(x, 30.0, [20.0, 31.0], fps=10.0, cycle_s=4.0) == 30.0
+    # A missing ankle at the next heel strike (frame 45) makes v[44] unknown, inside the swing: no
+    # refinement. One at 47 touches v[46] and v[48], after the swing: refined as before.
+    gap = x.copy()
+    gap[45] = np.nan
+    assert refine_toe_off(gap, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == 30.0
+    gap = x.copy()
+    gap[47] = np.nan
+    assert refine_toe_off(gap, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)

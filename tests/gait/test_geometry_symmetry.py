@@ -133,3 +133,79 @@ def test_step_lengths_need_a_recent_footprint_ahead_of_the_other_foot():
     late = StrideSet([Stride("left", 90.0, 150.0, 130.0, 2.0, 4 / 3, 2 / 3, 66.7)])
     add_lengths(late, {"left": prints["left"], "right": [(0.0, 0.2)]}, {"left": {}, "right": {}}, fps=30.0)
     assert math.isnan(late.strides[0].step_length_m) and late.dropped == []
+
+
+def test_pixels_to_camera_plane_by_hand():
+    # (150, 50) px with fx 50, fy 25 and the principal point at (100, 100): x = (150 − 100)/50 = 1,
+    # y = (50 − 100)/25 = −2 down, so 2 up.
+    kp = np.array([[[150.0, 50.0, 1.0], [np.nan, np.nan, np.nan]] + [[100.0, 100.0, 1.0]] * 6])
+    xy = to_camera_plane(kp, Camera(fx=50.0, fy=25.0, cx=100.0, cy=100.0))
+    np.testing.assert_allclose(xy[0, 0], [1.0, 2.0])
+    assert np.isnan(xy[0, 1]).all()
+    np.testing.assert_allclose(xy[0, 2], [0.0, 0.0])
+
+
+def test_distortion_is_removed():
+    # Radial k1 = 0.1: an undistorted point at x = 0.5 is seen at 0.5 (1 + 0.1 · 0.25) = 0.5125, i.e.
+    # 100 + 200 · 0.5125 = 202.5 px with fx = 200, cx = 100; removing the distortion brings it back.
+    kp = np.full((1, 8, 3), np.nan)
+    kp[0, 0] = (202.5, 100.0, 1.0)
+    kp[0, 1] = (100.0, 100.0, 1.0)
+    xy = to_camera_plane(kp, Camera(fx=200.0, fy=200.0, cx=100.0, cy=100.0, dist=(0.1, 0.0, 0.0, 0.0)))
+    np.testing.assert_allclose(xy[0, 0], [0.5, 0.0], atol=1e-4)
+    np.testing.assert_allclose(xy[0, 1], [0.0, 0.0], atol=1e-9)
+    assert np.isnan(xy[0, 2:]).all()
+
+
+def test_rotation_and_trunk_relative_hip_by_hand():
+    from gaitpose.gait.geometry import rotate
+
+    np.testing.assert_allclose(rotate(np.array([[1.0, 0.0], [0.0, 2.0]]), math.pi / 2), [[0.0, 1.0], [-2.0, 0.0]],
+                               atol=1e-12)
+    # Shoulders at (1, 10), hips at (0, 0), knees at (0, −5): the trunk leans forward by atan(1/10) =
+    # 5.71° (from shoulder down to hip the line points back: −5.71°), the thigh hangs straight (0°),
+    # so the hip is flexed 5.71° relative to the trunk.
+    xy = np.zeros((1, 8, 2))
+    xy[0, [0, 1]] = (1.0, 10.0)
+    xy[0, [4, 5]] = (0.0, -5.0)
+    xy[0, [6, 7]] = (0.0, -10.0)
+    a = joint_angles(xy, +1)
+    assert a["left_hip_trunk_deg"][0] == pytest.approx(math.degrees(math.atan(0.1)))
+    assert a["right_hip_trunk_deg"][0] == pytest.approx(math.degrees(math.atan(0.1)))
+    assert a["left_hip_deg"][0] == pytest.approx(0.0) and a["left_knee_deg"][0] == pytest.approx(0.0)
+
+
+def _standing_legs(n: int, pelvis_x: np.ndarray, knee_ahead: float) -> np.ndarray:
+    """T×8×2: hips at (pelvis_x, 0), knees `knee_ahead` along +x at y −1, ankles below the hips at y −2."""
+    xy = np.zeros((n, 8, 2))
+    xy[:, [0, 1], 1] = 1.0
+    xy[:, [0, 1, 2, 3], 0] = pelvis_x[:, None]
+    xy[:, [4, 5], 0] = pelvis_x[:, None] + knee_ahead
+    xy[:, [4, 5], 1] = -1.0
+    xy[:, [6, 7], 0] = pelvis_x[:, None]
+    xy[:, [6, 7], 1] = -2.0
+    return xy
+
+
+def test_walking_direction_from_the_pelvis_or_on_a_treadmill_from_the_knees():
+    from gaitpose.gait.geometry import detect_direction
+
+    n = 20
+    # the pelvis travels 1.9 (more than a thigh length, 1.0) to the right, or to the left
+    assert detect_direction(_standing_legs(n, np.linspace(0, 1.9, n), 0.1), thigh_len=1.0) == (1, False)
+    assert detect_direction(_standing_legs(n, np.linspace(0, -1.9, n), -0.1), thigh_len=1.0) == (-1, False)
+    # it travels 0.5 only: a treadmill, and the knees, in front of the hip–ankle line, show the way
+    assert detect_direction(_standing_legs(n, np.linspace(0, 0.5, n), 0.1), thigh_len=1.0) == (1, True)
+    assert detect_direction(_standing_legs(n, np.linspace(0, 0.5, n), -0.1), thigh_len=1.0) == (-1, True)
+
+
+def test_no_floor_line_without_enough_ankle_travel():
+    xy = np.zeros((40, 8, 2))
+    xy[:, 6, 0] = np.linspace(0, 0.3, 40)
+    xy[:, 7, 0] = np.linspace(0, 0.3, 40)
+    assert estimate_floor_angle(xy, min_span=0.5) is None
+    xy[:, 6, 0] = xy[:, 7, 0] = np.linspace(0, 2.0, 40)
+    xy[:, 6, 1] = xy[:, 7, 1] = 0.1 * np.linspace(0, 2.0, 40)    # a straight line at atan(0.1)
+    assert estimate_floor_angle(xy, min_span=0.5) == pytest.approx(math.atan(0.1))
+    xy[5:, 6] = np.nan                                           # left ankle: only 5 frames → right alone
+    assert estimate_floor_angle(xy, min_span=0.5) == pytest.approx(math.atan(0.1))

@@ -1,0 +1,191 @@
+"""Mutation testing of the modules whose numbers reach a clinician: `make mutants` (not part of `make test`).
+
+For each module, mutmut (https://mutmut.readthedocs.io) runs in a scratch copy of the tree under
+out/mutants/<module>/ with only that module mutated and only the test files that exercise it
+selected (mutmut then runs, per mutant, the selected tests that reach the mutated function). The
+report, out/mutants/report.md, lists killed / survived per module and every surviving mutant's diff;
+docs/testing.md says which survivors are equivalent (no test can tell them apart) and why.
+
+    python scripts/mutants.py                       # every module below
+    python scripts/mutants.py gait/events.py metrics.py
+    python scripts/mutants.py --tests DIR ...       # tests taken from DIR instead of tests/ (a before/after comparison)
+
+Heavy: run it under `nice` on a shared machine (the make target does).
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PKG = "src/gaitpose"
+# Module (under src/gaitpose) → the test files that exercise it. Clinical modules first: they must reach
+# 85 % killed (issue 17), the rest 70 %.
+MODULES: dict[str, list[str]] = {
+    "gait/events.py": ["tests/gait/test_events.py", "tests/gait/test_truth.py", "tests/gait/test_properties.py",
+                       "tests/gait/test_accuracy_and_cli.py"],
+    "gait/spatiotemporal.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_spatiotemporal.py",
+                               "tests/gait/test_truth.py", "tests/gait/test_properties.py",
+                               "tests/gait/test_accuracy_and_cli.py"],
+    "gait/geometry.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_truth.py",
+                         "tests/gait/test_properties.py", "tests/gait/test_accuracy_and_cli.py"],
+    "gait/clean.py": ["tests/gait/test_clean.py", "tests/gait/test_geometry_symmetry.py", "tests/gait/test_truth.py",
+                      "tests/gait/test_accuracy_and_cli.py"],
+    "metrics.py": ["tests/test_metrics.py"],
+    "gait/cycles.py": ["tests/gait/test_cycles.py", "tests/gait/test_truth.py"],
+    "gait/similarity.py": ["tests/gait/test_similarity.py"],
+    "gait/readers.py": ["tests/gait/test_readers.py"],
+    "gait/commands.py": ["tests/gait/test_readers.py", "tests/gait/test_cycles.py"],
+    "gait/pipeline.py": ["tests/gait/test_truth.py", "tests/gait/test_accuracy_and_cli.py"],
+    "gait/validate.py": ["tests/gait/test_accuracy_and_cli.py"],
+    "formats.py": ["tests/test_formats.py", "tests/gait/test_accuracy_and_cli.py"],
+    "videowriter.py": ["tests/test_videowriter.py"],
+    "predict/follow.py": ["tests/predict/test_video_and_follow.py"],
+}
+# Left out of mutation runs (still part of `make test`): 48 whole analyses, about 10 s for every mutant
+# of the gait core that reaches it; and the tests that run `gaitpose` in a child process, which imports
+# the package unmutated, so they cannot kill a mutant.
+SLOW = ("tests/gait/test_accuracy_and_cli.py::test_toe_off_error_stays_in_the_range_every_report_states",
+        "tests/gait/test_accuracy_and_cli.py::test_cli_writes_outputs",
+        "tests/gait/test_accuracy_and_cli.py::test_cli_bad_input_one_line_nothing_written")
+CLINICAL = ("gait/events.py", "gait/spatiotemporal.py", "gait/geometry.py", "gait/clean.py", "metrics.py")
+
+
+def run_module(module: str, tests_dir: Path, work: Path, mutmut: str) -> dict:
+    """mutmut on one module in a scratch tree → {"killed", "survived", "total", "seconds", "survivors": {name: diff}}."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(tests_dir, work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    selected = [t for t in MODULES[module] if (work / t).is_file()]
+    if not selected:
+        return {"error": "no test file of this module exists in the tests given"}
+    (work / "pyproject.toml").write_text(
+        "[tool.mutmut]\n"
+        'source_paths = ["src"]\n'
+        f'only_mutate = ["{PKG}/{module}"]\n'
+        f"pytest_add_cli_args_test_selection = {json.dumps(selected)}\n"
+        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider'] + [f'--deselect={t}' for t in SLOW])}\n"
+        "\n[tool.pytest.ini_options]\n"
+        'testpaths = ["tests"]\n')
+    t0 = time.monotonic()
+    with open(work / "mutmut.log", "w") as f:
+        subprocess.run([mutmut, "run"], cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
+    return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected}
+
+
+def collect(module: str, work: Path, mutmut: str) -> dict:
+    """Every mutant's status from a (finished or interrupted) mutmut tree → counts, statuses and the
+    diffs of the mutants that were tried and not killed."""
+    listing = subprocess.run([mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True,
+                             check=False).stdout
+    statuses = {}
+    for line in listing.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            statuses[name] = status
+    if not statuses:
+        return {"error": f"no mutants found; see {work / 'mutmut.log'}"}
+    mutated = (work / "mutants" / PKG / module).read_text()
+    survivors = {name: f"{status}\n{_mutant_diff(mutated, name.rpartition('.')[2])}"
+                 for name, status in statuses.items() if status not in ("killed", "not checked")}
+    counts = {k: sum(1 for v in statuses.values() if v == k) for k in ("killed", "survived", "not checked")}
+    return {"killed": counts["killed"], "survived": counts["survived"], "not_checked": counts["not checked"],
+            "total": len(statuses), "statuses": statuses, "survivors": survivors}
+
+
+def _function_text(source: str, name: str) -> list[str]:
+    """The lines of top-level `def name(` (or a method's `def name(`) up to the next definition at its indent."""
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(f"def {name}("):
+            indent = len(line) - len(stripped)
+            out = [line]
+            for nxt in lines[i + 1:]:
+                if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= indent and not nxt.lstrip().startswith(")"):
+                    break
+                out.append(nxt)
+            return out
+    return []
+
+
+def _mutant_diff(mutated_source: str, mutant: str) -> str:
+    """Unified diff of a mutant's function against the original, both as mutmut wrote them
+    (`x_<function>__mutmut_orig` and `x_<function>__mutmut_<n>`); faster than `mutmut show`."""
+    orig = mutant.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+    a, b = _function_text(mutated_source, orig), _function_text(mutated_source, mutant)
+    b = [line.replace(mutant, orig) for line in b]
+    return "\n".join(difflib.unified_diff(a, b, lineterm="", n=1)) or "(no diff found)"
+
+
+def write_report(results: dict[str, dict], path: Path, label: str) -> None:
+    lines = [f"# Mutation testing ({label})", "",
+             "| module | killed | survived | other | not run | total | killed % of run | target | seconds |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for module, r in results.items():
+        if "error" in r:
+            lines.append(f"| {module} | – | – | – | – | – | – | – | {r.get('seconds', '–')} ({r['error']}) |")
+            continue
+        tried = r["total"] - r["not_checked"]
+        other = tried - r["killed"] - r["survived"]
+        pct = 100 * r["killed"] / tried if tried else float("nan")
+        target = 85 if module in CLINICAL else 70
+        lines.append(f"| {module} | {r['killed']} | {r['survived']} | {other} | {r['not_checked']} | {r['total']} | "
+                     f"{pct:.1f} | {target} | {r.get('seconds', '–')} |")
+    for module, r in results.items():
+        if r.get("survivors"):
+            lines += ["", f"## {module}: not killed", ""]
+            for name, text in r["survivors"].items():
+                lines += [f"### {name}", "", "```diff", text, "```", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("modules", nargs="*", help=f"modules under {PKG} (default: all)")
+    ap.add_argument("--tests", type=Path, default=ROOT / "tests", help="the tests folder to use")
+    ap.add_argument("--out", type=Path, default=ROOT / "out" / "mutants")
+    ap.add_argument("--label", default="tests/ of this tree")
+    ap.add_argument("--collect", action="store_true",
+                    help="run nothing: report what the trees under --out hold (e.g. after an interrupted run)")
+    args = ap.parse_args()
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        print(f"unknown module(s) {unknown}; known: {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    if mutmut is None:
+        print("mutmut not found: pip install -e '.[dev]'", file=sys.stderr)
+        return 2
+    results: dict[str, dict] = {}
+    summary = args.out / "summary.json"
+    for module in args.modules or list(MODULES):
+        work = args.out / module.replace("/", "_").removesuffix(".py")
+        if args.collect:
+            if not (work / "mutants").is_dir():
+                continue
+            r = collect(module, work, mutmut)
+        else:
+            r = run_module(module, args.tests.resolve(), work, mutmut)
+        results[module] = r
+        print(f"{module}: " + (r["error"] if "error" in r else
+                                f"{r['killed']} killed, {r['survived']} survived, {r['not_checked']} not run "
+                                f"of {r['total']}, {r.get('seconds', '–')} s"), flush=True)
+        write_report(results, args.out / "report.md", args.label)
+        summary.write_text(json.dumps({m: {k: v for k, v in x.items() if k != "survivors"} for m, x in results.items()},
+                                      indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
