@@ -10,6 +10,7 @@ truth exists for these clips; the teacher is the yardstick, and it can be wrong 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 from dataclasses import replace
@@ -23,7 +24,7 @@ from gaitpose.errors import GaitposeError
 from gaitpose.formats import read_keypoints_csv, write_json_atomic
 from gaitpose.gait.pipeline import GaitOptions
 from gaitpose.jobs import analyze
-from gaitpose.predict.analyze import AnalyzeOptions
+from gaitpose.predict.analyze import DEFAULT_MIN_SCORE, AnalyzeOptions
 from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS
 
 MIN_JOINTS_FOR_A_FRAME = 4      # as `analyze` counts a frame with a person
@@ -71,10 +72,12 @@ def _run(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
         status, summary = "ok", result.summary if result is not None else {}
     except GaitposeError as exc:
         status, summary = str(exc).split(" (keypoints.csv")[0], {}
-    raw = out / "keypoints_raw.csv"
+    raw, written = out / "keypoints_raw.csv", out / "analysis.json"
     keypoints = read_keypoints_csv(raw)[2] if raw.is_file() else None
+    min_score = json.loads(written.read_text()).get("min_score") if written.is_file() else None
     shutil.rmtree(out, ignore_errors=True)
-    return {"status": status, "summary": summary, "keypoints": keypoints}
+    return {"status": status, "summary": summary, "keypoints": keypoints,
+            "min_score": DEFAULT_MIN_SCORE if min_score is None else float(min_score)}
 
 
 def clip_row(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
@@ -85,7 +88,8 @@ def clip_row(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
                            "status": ours["status"], "teacher_status": teacher["status"]}
     for who, run in (("", ours), ("teacher_", teacher)):
         kp = run["keypoints"]
-        row[f"{who}frames_with_joints"] = float(frames_with_joints(kp, options.min_score).mean()) if kp is not None else 0.0
+        row[f"{who}frames_with_joints"] = float(frames_with_joints(kp, run["min_score"]).mean()) if kp is not None else 0.0
+        row[f"{who}min_score"] = run["min_score"]
         row[f"{who}cadence_steps_per_min"] = run["summary"].get("cadence_steps_per_min", float("nan"))
     if ours["keypoints"] is not None and teacher["keypoints"] is not None \
             and len(ours["keypoints"]) == len(teacher["keypoints"]):
