@@ -129,9 +129,8 @@ class LabelStore:
             self._write_session()
 
     def start_position(self) -> int:
-        """Where to continue: the saved position, or the first frame not yet labelled when that is later."""
-        todo = [n for n, f in enumerate(self.frames) if not f.labelled]
-        return max(self.position, todo[0]) if todo else min(self.position, max(0, len(self.frames) - 1))
+        """Where to continue: the frame the person was on."""
+        return int(np.clip(self.position, 0, max(0, len(self.frames) - 1)))
 
     def update(self, index: int, keypoints_8x3: Any, position: int | None = None) -> None:
         """Set a frame's labels (marks it labelled) and write labels.json, then session.json."""

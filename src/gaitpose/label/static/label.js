@@ -60,7 +60,7 @@ function show(n) {
 
 function resize() {
   canvas.width = Math.max(480, window.innerWidth - 300);
-  canvas.height = Math.max(360, window.innerHeight - 110);
+  canvas.height = Math.max(360, window.innerHeight - 60);
 }
 
 function fitBox(x0, y0, x1, y1) {
@@ -113,9 +113,12 @@ function draw() {
       ctx.strokeStyle = "#ff0"; ctx.stroke();
     }
     const label = name.replace("_", " ") + (kp[k][2] === 1 ? " (hidden)" : kp[k][2] === 0 ? " (not in picture)" : "");
+    // left joints named on their left, right joints on their right: a pair on top of each other stays readable
+    const left = sideOf(k) === "left" && hasPos(k), tx = left ? x - 8 : x + 8;
+    ctx.textAlign = left ? "right" : "left";
     ctx.lineWidth = 3; ctx.strokeStyle = "#000";
-    ctx.strokeText(label, x + 8, y - 6);
-    ctx.fillStyle = "#fff"; ctx.fillText(label, x + 8, y - 6);
+    ctx.strokeText(label, tx, y - 6);
+    ctx.fillStyle = "#fff"; ctx.fillText(label, tx, y - 6);
   });
 }
 
