@@ -67,6 +67,19 @@ def test_labels_json_wins_over_a_stale_session(video, tmp_path):
     assert reopened.frames[0].keypoints[4].tolist() == [1.0, 2.0, 2]
 
 
+def test_labels_without_their_session_are_kept(video, tmp_path):
+    out = tmp_path / "lab"
+    store, _ = _session(video, out)
+    kp = np.column_stack([FIGURE, np.full(8, 2.0)])
+    store.update(2, kp.tolist())
+    (out / "session.json").unlink()                        # lost; labels.json is what counts
+    again, _ = _session(video, out)
+    assert again.frames[0].labelled and again.frames[0].image == "images/walk_f000015.png"
+    again.update(1, kp.tolist())                           # a new label does not drop the old one
+    names = sorted(s.image_path.name for s in load_coco_keypoints(out / "labels.json"))
+    assert names == ["walk_f000015.png", "walk_f000025.png"]
+
+
 def test_bad_input_is_one_clear_message(video, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -65,13 +65,15 @@ def prepare_session(videos: list[str], out_dir: str | Path, options: LabelOption
         raise GaitposeError("no readable video to label (" + "; ".join(warnings) + ")")
     if infos:
         proposer = proposer or PROPOSERS[options.proposer](options.weights)
-        store.add(_propose(infos, Path(out_dir), options, proposer, log, taken_keys={f.key for f in store.frames}),
+        store.add(_propose(infos, Path(out_dir), options, proposer, log, {f.key for f in store.frames},
+                           {_stem(v) for v in store.videos}),
                   [str(Path(i.path).resolve()) for i in infos], proposer.name)
     return store, warnings
 
 
 def _propose(infos: list[VideoInfo], out_dir: Path, options: LabelOptions, proposer: Proposer,
-             log: Callable[[str], None], taken_keys: set[str]) -> list[Frame]:
+             log: Callable[[str], None], taken_keys: set[str], taken_stems: set[str]) -> list[Frame]:
+    """Frames of new videos, in the order to offer them; a frame already in the session is not offered twice."""
     candidates, picks = [], []
     for v, info in enumerate(infos):
         log(f"proposing frames of {info.path} ({proposer.name})")
@@ -81,11 +83,11 @@ def _propose(infos: list[VideoInfo], out_dir: Path, options: LabelOptions, propo
         picks += [Pick(v, int(f), int(b), float(u)) for f, b, u in zip(cand.frames, bins, cand.uncertainty)]
     min_gap = max(1, int(round(options.min_gap_s * min(i.fps for i in infos))))
     chosen = choose_frames(picks, options.n_frames, min_gap)
-    stems = _unique_stems(infos, taken_keys)
+    stems = _unique_stems(infos, taken_stems)
     frames: list[Frame] = []
     for v, info in enumerate(infos):
         row = {int(f): n for n, f in enumerate(candidates[v].frames)}
-        wanted = {p.frame: p for p in chosen if p.video == v}
+        wanted = {p.frame: p for p in chosen if p.video == v and f"{stems[v]}_f{p.frame:06d}" not in taken_keys}
         images = _write_images(info, sorted(wanted), out_dir, stems[v])
         for index, image in images.items():
             guess = candidates[v].keypoints[row[index]]
@@ -96,11 +98,16 @@ def _propose(infos: list[VideoInfo], out_dir: Path, options: LabelOptions, propo
     return frames
 
 
-def _unique_stems(infos: list[VideoInfo], taken_keys: set[str]) -> list[str]:
-    taken_stems = {k.rsplit("_f", 1)[0] for k in taken_keys}
+def _stem(video: str) -> str:
+    return re.sub(r"[^\w.-]", "_", Path(video).stem)
+
+
+def _unique_stems(infos: list[VideoInfo], taken_stems: set[str]) -> list[str]:
+    """Image-name stems of the new videos, distinct from each other and from the session's videos'."""
+    taken_stems = set(taken_stems)
     stems = []
     for info in infos:
-        stem = re.sub(r"[^\w.-]", "_", Path(info.path).stem)
+        stem = _stem(info.path)
         name, n = stem, 2
         while name in taken_stems:
             name, n = f"{stem}-{n}", n + 1

@@ -11,6 +11,7 @@ The output folder holds
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,11 +116,16 @@ class LabelStore:
         samples = load_coco_keypoints(self.labels_path, check_files=False)     # checks the skeleton
         by_image = {Path(f.image).name: f for f in self.frames}
         for sample in samples:
+            kp = sample.keypoints_8x3.copy()
+            kp[kp[:, 2] == 0, :2] = np.nan
             frame = by_image.get(Path(sample.image_path).name)
-            if frame is not None:
-                frame.keypoints = sample.keypoints_8x3.copy()
-                frame.keypoints[frame.keypoints[:, 2] == 0, :2] = np.nan
-                frame.labelled = True
+            if frame is None:           # labelled but not in the session (session.json lost): kept, never dropped
+                image = Path(os.path.relpath(sample.image_path, self.out_dir)).as_posix()
+                frame = Frame(Path(sample.image_path).stem, sample.subject or "", -1, image, sample.width,
+                              sample.height, 0.0, np.full((NUM_JOINTS, 3), np.nan), kp)
+                self.frames.append(frame)
+            frame.keypoints = kp
+            frame.labelled = True
 
     def add(self, frames: list[Frame], videos: list[str], proposer: str) -> None:
         with self._lock:
