@@ -77,9 +77,10 @@ def test_training_stops_at_its_time_budget(tiny_dataset, tmp_path):
     from gaitpose.train.config import config_from_dict
     from gaitpose.train.loop import train
     cfg = config_from_dict({"name": "budget", "model": "lite", "input_size": 64, "epochs": 3, "batch_size": 2,
-                            "max_steps_per_epoch": 1, "max_minutes": 1e-9, "out_dir": str(tmp_path),
+                            "max_steps_per_epoch": 3, "max_minutes": 1e-9, "out_dir": str(tmp_path),
                             "data": {"train": [str(tiny_dataset)], "workers": 0}})
-    assert train(cfg, progress=False)["step"] == 1            # any epoch outlasts the budget: one, then stop
+    assert train(cfg, progress=False)["step"] == 1            # any step outlasts the budget: one, then stop
+    assert read_checkpoint(tmp_path / "budget" / "last.pt")["step"] == 1     # and what it learnt is saved
 
 
 def test_augmentation_changes_are_checked():

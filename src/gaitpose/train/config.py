@@ -50,7 +50,7 @@ class TrainConfig:
     amp: bool = True                # mixed precision (CUDA only)
     channels_last: bool = True
     max_steps_per_epoch: int = 0    # 0: the whole training set each epoch
-    max_minutes: float = 0.0        # > 0: no epoch is started that would end past this budget (by the last one's time)
+    max_minutes: float = 0.0        # > 0: training stops within this budget (no new step or epoch past it)
     data: DataConfig = field(default_factory=DataConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     loss: LossConfig = field(default_factory=LossConfig)

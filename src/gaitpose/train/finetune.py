@@ -110,7 +110,10 @@ def finetune(req: FinetuneRequest, progress: bool = True) -> dict[str, Any]:
     t0 = time.perf_counter()
     base = Path(req.weights) if req.weights else bundled_weights()
     meta = read_checkpoint(base)
-    samples = [s for path in req.labels for s in load_coco_keypoints(path)]
+    samples = [s for path in req.labels for s in load_coco_keypoints(path)
+               if (s.keypoints_8x3[:, 2] > 0).any()]        # a frame with no joint in the picture teaches nothing
+    if not samples:
+        raise GaitposeError(f"{', '.join(req.labels)}: no frame with a labelled joint")
     n_holdout = default_holdout(len(samples)) if req.holdout is None else req.holdout
     if not 0 <= n_holdout <= len(samples) - 1:
         raise GaitposeError(f"--holdout: expected 0 to {len(samples) - 1} of the {len(samples)} labelled frames, "

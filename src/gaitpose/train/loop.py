@@ -148,6 +148,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
 
     metrics: dict[str, Any] = {}
     started = time.time()
+    budget_s = 60 * cfg.max_minutes        # > 0: stop within it (checked before each step and each epoch)
     for epoch in range(start_epoch, cfg.epochs):
         if sampler is not None:
             sampler.set_epoch(epoch)
@@ -161,8 +162,12 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         n_batches = 0
         steps_this_epoch = len(loader) if cfg.max_steps_per_epoch <= 0 else min(len(loader), cfg.max_steps_per_epoch)
         bar = _progress(steps_this_epoch, f"epoch {epoch + 1}/{cfg.epochs}", enabled=progress and d.main)
+        out_of_time = False
         for batch in loader:
             if n_batches >= steps_this_epoch:
+                break
+            if budget_s > 0 and d.world == 1 and n_batches > 0 and time.time() - started > budget_s:
+                out_of_time = True                     # a slow machine: end mid-epoch rather than overrun
                 break
             batch = _to_device(batch, device, cfg.channels_last and use_cuda)
             with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=use_cuda and cfg.amp):
@@ -210,10 +215,10 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
                 print(f"epoch {epoch + 1}: loss {means.get('total', float('nan')):.4f}  "
                       f"val PCKs@0.1 {val01:.3f}  @0.08 {val008:.3f}  (best @0.08 {best:.3f})", flush=True)
         epoch_s = time.time() - t0
-        budget_s = 60 * cfg.max_minutes
-        if budget_s > 0 and d.world == 1 and epoch + 1 < cfg.epochs and time.time() - started + epoch_s > budget_s:
+        if budget_s > 0 and d.world == 1 and epoch + 1 < cfg.epochs and (
+                out_of_time or time.time() - started + epoch_s > budget_s):
             if progress and d.main:
-                print(f"stopping after epoch {epoch + 1}: another would pass the {cfg.max_minutes:g}-minute budget",
+                print(f"stopping after epoch {epoch + 1} (step {step}): the {cfg.max_minutes:g}-minute budget",
                       flush=True)
             break
     if d.world > 1:
