@@ -131,6 +131,47 @@ def build_parser() -> argparse.ArgumentParser:
             return 0
         return run
 
+    @_command(sub, "label", "label the 8 joints on frames of your videos in a local web page (127.0.0.1)")
+    def _label(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("videos", nargs="+", metavar="VIDEO", help="videos, or folders of videos")
+        p.add_argument("--out", required=True, help="folder for labels.json, the frame images and the session")
+        p.add_argument("--frames", type=int, default=40, help="frames to propose (default 40)")
+        p.add_argument("--weights", default=None, help="the model that proposes and pre-fills (default: bundled)")
+        p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0: any free one)")
+        p.add_argument("--no-browser", action="store_true", help="do not open a browser, only print the address")
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.label.server import LabelOptions, run_label
+            if args.frames <= 0:
+                raise GaitposeError(f"--frames must be positive, got {args.frames}")
+            return run_label(args.videos, args.out, LabelOptions(n_frames=args.frames, weights=args.weights),
+                             port=args.port, open_browser=not args.no_browser)
+        return run
+
+    @_command(sub, "finetune", "fine-tune the model on your labelled frames (with replay of the training data)")
+    def _finetune(p: argparse.ArgumentParser) -> Runner:
+        p.add_argument("labels", nargs="+", metavar="LABELS", help="labels.json files from `gaitpose label`")
+        p.add_argument("--out", required=True, help="checkpoint to write (MODEL.pt)")
+        p.add_argument("--weights", default=None, help="checkpoint to start from (default: the bundled model)")
+        p.add_argument("--replay", nargs="*", default=None, metavar="ANN",
+                       help="training annotation files replayed beside the new frames (default: data/**/train.json "
+                            "and data/**/*_train.json where they exist; give no file for none)")
+        p.add_argument("--holdout", type=int, default=None,
+                       help="labelled frames kept out to measure the gain (default: 1 in 5, at least 1 from 3 frames)")
+        p.add_argument("--epochs", type=int, default=None, help="passes (default from the config: 10)")
+        p.add_argument("--max-minutes", type=float, default=None, help="time budget (default from the config: 9)")
+        p.add_argument("--config", default=None, help="fine-tuning TOML config (default: configs/finetune_labels.toml "
+                                                       "as shipped)")
+        p.add_argument("--seed", type=int, default=0)
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.train.finetune import FinetuneRequest, finetune
+            finetune(FinetuneRequest(labels=args.labels, out=args.out, weights=args.weights, replay=args.replay,
+                                     holdout=args.holdout, epochs=args.epochs, max_minutes=args.max_minutes,
+                                     config=args.config, seed=args.seed))
+            return 0
+        return run
+
     @_command(sub, "eval", "PCKs@0.1 / @0.08 overall and per joint on a labelled dataset")
     def _eval(p: argparse.ArgumentParser) -> Runner:
         p.add_argument("--data", required=True, help="COCO-keypoints annotations JSON")

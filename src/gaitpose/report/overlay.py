@@ -10,6 +10,8 @@ from gaitpose.skeleton import BONES, JOINTS
 from gaitpose.videowriter import VideoWriter
 
 _LEFT, _RIGHT, _MID = (255, 160, 40), (40, 140, 255), (200, 200, 200)    # BGR: left blue, right orange
+# The same colours for other drawings of the skeleton (the labelling page): left, right, and bones across.
+SKELETON_COLOURS_BGR = {"left": _LEFT, "right": _RIGHT, "middle": _MID}
 _EVENT_SHOW_S = 0.25
 
 

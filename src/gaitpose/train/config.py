@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from gaitpose.data.augment import AugmentParams
 from gaitpose.errors import GaitposeError
 
 
@@ -16,6 +17,7 @@ class DataConfig:
     workers: int = 2                                   # data-loader processes (targets are built there)
     augment: bool = True
     max_train_images: int = 0                          # 0: all
+    augmentation: dict[str, Any] = field(default_factory=dict)   # AugmentParams fields to change, e.g. rotation_deg
 
 
 @dataclass
@@ -49,6 +51,7 @@ class TrainConfig:
     amp: bool = True                # mixed precision (CUDA only)
     channels_last: bool = True
     max_steps_per_epoch: int = 0    # 0: the whole training set each epoch
+    max_minutes: float = 0.0        # > 0: training stops within this budget (no new step or epoch past it)
     data: DataConfig = field(default_factory=DataConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     loss: LossConfig = field(default_factory=LossConfig)
@@ -86,7 +89,18 @@ def config_from_dict(values: dict[str, Any], where: str = "config") -> TrainConf
         raise GaitposeError(f"{where}: epochs and batch_size must be positive")
     if not cfg.data.train:
         raise GaitposeError(f"{where}: [data] train must list at least one annotation file")
+    augment_params(cfg.data.augmentation, where)
     return cfg
+
+
+def augment_params(changes: dict[str, Any], where: str = "config") -> AugmentParams:
+    """The default augmentation with the [data.augmentation] changes (TOML lists become ranges)."""
+    known = {f.name for f in fields(AugmentParams)}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise GaitposeError(f"{where} [data.augmentation]: unknown key(s) {', '.join(unknown)}; "
+                            f"expected {', '.join(sorted(known))}")
+    return replace(AugmentParams(), **{k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()})
 
 
 def load_config(path: str | Path) -> TrainConfig:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import numpy as np
 from torch.utils.data import ConcatDataset, Dataset, Subset
 
+from gaitpose.data.augment import AugmentParams
 from gaitpose.data.dataset import DatasetConfig, KeypointDataset
 
 
-def make_dataset(paths: list[str], input_size: int, train: bool, seed: int = 0, max_images: int = 0) -> Dataset:
+def make_dataset(paths: list[str], input_size: int, train: bool, seed: int = 0, max_images: int = 0,
+                 augment: AugmentParams = AugmentParams()) -> Dataset:
     """Concatenate the files (augmented when `train`); `max_images` > 0 keeps a seeded random subset."""
-    cfg = DatasetConfig(input_size=input_size, train=train, seed=seed)
+    cfg = DatasetConfig(input_size=input_size, train=train, seed=seed, augment=augment)
     dataset: Dataset = ConcatDataset([KeypointDataset(p, cfg) for p in paths])
     if max_images and max_images < len(dataset):
         keep = np.sort(np.random.default_rng(seed).choice(len(dataset), max_images, replace=False))

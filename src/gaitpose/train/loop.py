@@ -25,7 +25,7 @@ from gaitpose.formats import write_bytes_atomic, write_json_atomic
 from gaitpose.model import build_model
 from gaitpose.model.grow import load_grown
 from gaitpose.train.checkpoint import read_checkpoint, save_checkpoint
-from gaitpose.train.config import TrainConfig
+from gaitpose.train.config import TrainConfig, augment_params
 from gaitpose.train.datasets import make_dataset, set_epoch
 from gaitpose.train.evaluate import collect_predictions, format_metrics, keypoint_metrics
 from gaitpose.train.loss import LossWeights, multitask_loss
@@ -140,7 +140,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         start_epoch, step, best = ckpt["epoch"] + 1, ckpt["step"], ckpt.get("best_pcks@0.08", -math.inf)
 
     train_set = make_dataset(cfg.data.train, cfg.input_size, train=cfg.data.augment, seed=cfg.seed,
-                             max_images=cfg.data.max_train_images)
+                             max_images=cfg.data.max_train_images, augment=augment_params(cfg.data.augmentation))
     val_set = make_dataset(cfg.data.val, cfg.input_size, train=False) if cfg.data.val else None
     sampler = DistributedSampler(train_set, d.world, d.rank, shuffle=True, seed=cfg.seed) if d.world > 1 else None
     generator = torch.Generator().manual_seed(cfg.seed)
@@ -154,6 +154,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     writer = _tensorboard(run_dir) if d.main else None
 
     metrics: dict[str, Any] = {}
+    started = time.time()
+    budget_s = 60 * cfg.max_minutes        # > 0: stop within it (checked before each step and each epoch)
     for epoch in range(start_epoch, cfg.epochs):
         if sampler is not None:
             sampler.set_epoch(epoch)
@@ -167,8 +169,12 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         n_batches = 0
         steps_this_epoch = len(loader) if cfg.max_steps_per_epoch <= 0 else min(len(loader), cfg.max_steps_per_epoch)
         bar = _progress(steps_this_epoch, f"epoch {epoch + 1}/{cfg.epochs}", enabled=progress and d.main)
+        out_of_time = False
         for batch in loader:
             if n_batches >= steps_this_epoch:
+                break
+            if budget_s > 0 and d.world == 1 and n_batches > 0 and time.time() - started > budget_s:
+                out_of_time = True                     # a slow machine: end mid-epoch rather than overrun
                 break
             batch = _to_device(batch, device, cfg.channels_last and use_cuda)
             with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=use_cuda and cfg.amp):
@@ -215,6 +221,13 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
             if progress:
                 print(f"epoch {epoch + 1}: loss {means.get('total', float('nan')):.4f}  "
                       f"val PCKs@0.1 {val01:.3f}  @0.08 {val008:.3f}  (best @0.08 {best:.3f})", flush=True)
+        epoch_s = time.time() - t0
+        if budget_s > 0 and d.world == 1 and epoch + 1 < cfg.epochs and (
+                out_of_time or time.time() - started + epoch_s > budget_s):
+            if progress and d.main:
+                print(f"stopping after epoch {epoch + 1} (step {step}): the {cfg.max_minutes:g}-minute budget",
+                      flush=True)
+            break
     if d.world > 1:
         dist.destroy_process_group()
     if metrics and progress and d.main:
