@@ -217,18 +217,37 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--video-seconds", type=float, default=8.0, help="video length in seconds (default 8)")
         p.add_argument("--video-crf", type=int, default=23, help="H.264 quality of the video, lower is better (default 23)")
         p.add_argument("--fps", type=float, default=30.0, help="frame rate of the walks and videos (default 30)")
+        p.add_argument("--backgrounds", nargs="+", default=(), metavar="PATH",
+                       help="lay the dataset frames over real photographs: walking clips (static camera; their "
+                            "background plates are extracted) and LSP folders (joints.mat + images/), or folders of them")
+        p.add_argument("--plates-dir", default="data/plates",
+                       help="cache of the clips' background plates (default data/plates)")
+        p.add_argument("--held-out", default=None, metavar="TOML",
+                       help="validation sources never used as backgrounds (default configs/real_validation.toml "
+                            "when it exists; 'none' for none)")
 
         def run(args: argparse.Namespace) -> int:
             from pathlib import Path
 
+            from gaitpose.data.synth.backgrounds import HeldOut, read_held_out
             from gaitpose.data.synth.generate import SynthConfig, generate
             try:
                 width, height = (int(v) for v in args.video_size.lower().split("x"))
             except ValueError:
                 raise GaitposeError(f"--video-size: expected WIDTHxHEIGHT such as 960x540, got {args.video_size!r}")
+            held_out = HeldOut()
+            if args.backgrounds and args.held_out != "none":
+                default = Path("configs/real_validation.toml")
+                if args.held_out is None and not default.is_file():
+                    raise GaitposeError(f"--backgrounds: no {default} here; pass --held-out TOML with the validation "
+                                        f"sources to leave out (or --held-out none)")
+                held_out = read_held_out(args.held_out or default)
             result = generate(SynthConfig(Path(args.out), args.subjects, args.frames_per_subject, args.size, args.seed,
                                           args.video, args.preset, args.workers, args.fps, (width, height),
-                                          args.video_seconds, args.video_crf))
+                                          args.video_seconds, args.video_crf, tuple(args.backgrounds),
+                                          Path(args.plates_dir), held_out))
+            if result["backgrounds"]:
+                print(result["backgrounds"])
             print(f"wrote {result['images']} images to {result['annotations']} and {len(result['videos'])} videos "
                   f"in {result['seconds']:.1f} s ({result['frames_rendered'] / result['seconds']:.1f} frames/s)")
             return 0

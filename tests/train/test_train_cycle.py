@@ -95,7 +95,7 @@ def test_cli_reports_bad_weights_in_one_line(tmp_path):
 def test_bundled_checkpoint_is_fp16_and_loads_as_float32(tiny_dataset, tmp_path):
     import torch
 
-    from gaitpose.train.checkpoint import bundle_checkpoint
+    from gaitpose.predict.export import bundle_checkpoint
     train(_config(tiny_dataset, tmp_path / "runs"), progress=False)
     src = tmp_path / "runs" / "tiny" / "best.pt"
     dst = bundle_checkpoint(src, tmp_path / "bundled.pt")

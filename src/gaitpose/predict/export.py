@@ -1,4 +1,5 @@
-"""ONNX export of the inference path (SPEC §4, §9): heatmap + offset, optionally decoded in the graph.
+"""ONNX export of the inference path (SPEC §4, §9): heatmap + offset, optionally decoded in the graph;
+and the shipped model (fp16 checkpoint plus its ONNX export) made from a training checkpoint.
 
 The graph has a dynamic batch axis and a fixed S×S input. Every export is checked against PyTorch
 with ONNX Runtime on random input of batch 2 before the file is written.
@@ -18,6 +19,7 @@ from gaitpose.formats import write_bytes_atomic
 from gaitpose.model.heads import KEYPOINT_HEADS
 from gaitpose.predict.onnx_runtime import DECODED_OUTPUT, HEAD_OUTPUTS, INPUT_NAME, MIN_SCORE_KEY, OnnxKeypointModel
 from gaitpose.targets import decode_keypoints
+from gaitpose.train.checkpoint import bundled_weights, load_model, save_checkpoint
 
 OPSET = 18                   # the torch.export-based exporter's own opset (≥ 17; no version conversion)
 TOLERANCE = 1e-4             # max |ONNX Runtime − PyTorch| on heads; keypoints (pixels) also get 1e-6 relative
@@ -102,11 +104,22 @@ def with_metadata(model_bytes: bytes, values: dict[str, str]) -> bytes:
 def export_checkpoint(weights: str | Path | None, out_path: str | Path, decode: bool = False,
                       input_size: int | None = None) -> tuple[float, dict]:
     """`gaitpose export`: a checkpoint (the bundled model when None) → ONNX file; (max abs diff, meta)."""
-    from gaitpose.train.checkpoint import load_model
-
     model, meta = load_model(weights)
     size = int(input_size or meta["input_size"])
     return export_onnx(model, size, out_path, decode, min_score=meta.get("min_score")), meta
+
+
+def bundle_checkpoint(src: str | Path, dst: str | Path | None = None) -> Path:
+    """Make the shipped model from a training checkpoint: fp16 weights, metadata kept, optimiser dropped;
+    and its ONNX export next to it (same weights), which `analyze` runs on the CPU."""
+    dst = Path(dst) if dst is not None else bundled_weights()
+    model, meta = load_model(src)
+    keep = {k: meta[k] for k in ("epoch", "step", "val_metrics") if k in meta}
+    keep["source"] = str(src)
+    save_checkpoint(dst, model, input_size=meta["input_size"], config=meta.get("config", {}), extra=keep, half=True)
+    shipped, _ = load_model(dst)           # export what ships: the fp16 weights, read back as float32
+    export_onnx(shipped, int(meta["input_size"]), dst.with_suffix(".onnx"))
+    return dst
 
 
 class _quiet_exporter_logs:

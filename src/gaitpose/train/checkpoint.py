@@ -79,18 +79,3 @@ def load_model(path: str | Path | None = None, device: str | torch.device = "cpu
         raise GaitposeError(f"{path}: weights do not fit model {ckpt['model']!r} ({str(exc).splitlines()[0]})") from None
     meta = {k: v for k, v in ckpt.items() if k != "state_dict"}
     return model.to(device).eval(), meta
-
-
-def bundle_checkpoint(src: str | Path, dst: str | Path = None) -> Path:
-    """Make the shipped model from a training checkpoint: fp16 weights, metadata kept, optimiser dropped;
-    and its ONNX export next to it (same weights), which `analyze` runs on the CPU."""
-    dst = Path(dst) if dst is not None else bundled_weights()
-    model, meta = load_model(src)
-    keep = {k: meta[k] for k in ("epoch", "step", "val_metrics") if k in meta}
-    keep["source"] = str(src)
-    save_checkpoint(dst, model, input_size=meta["input_size"], config=meta.get("config", {}), extra=keep, half=True)
-    from gaitpose.predict.export import export_onnx
-
-    shipped, _ = load_model(dst)           # export what ships: the fp16 weights, read back as float32
-    export_onnx(shipped, int(meta["input_size"]), dst.with_suffix(".onnx"))
-    return dst

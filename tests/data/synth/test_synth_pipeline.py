@@ -10,7 +10,8 @@ import pytest
 from pycocotools.coco import COCO
 
 from gaitpose.data.synth.bodies import ArmStyle
-from gaitpose.data.synth.generate import SynthConfig, generate, sample_recording
+from gaitpose.data.synth.generate import SynthConfig, generate
+from gaitpose.data.synth.recording import sample_recording
 from gaitpose.data.synth.motion import simulate_walk
 from gaitpose.data.synth.presets import GaitStyle
 

@@ -2,7 +2,9 @@
 
 The room and static props are ray cast once; each frame adds the moving body (plus exoskeleton
 and walker frame), contact shadows, joint labels from the exact depth, the sensor's depth and the
-degraded colour image.
+degraded colour image. Given a real photograph (a `Backdrop`), the room is replaced by it: the ray
+hits on the person and props are composited over the photograph, which takes the room's contact
+shadows, and depth readings are kept on the rendered solids only (the photograph has no depth).
 """
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ import numpy as np
 from gaitpose.data.camera import PinholeCamera
 from gaitpose.data.synth import props as props_mod
 from gaitpose.data.synth.bodies import ArmStyle, Subject, arm_points, body_solids, joint_margins_m
+from gaitpose.data.synth.composite import Backdrop, composite
 from gaitpose.data.synth.degrade import CameraLook, finish_image, vignette_map
 from gaitpose.data.synth.depth_sensor import DepthSensor, sensor_depth_mm
 from gaitpose.data.synth.exoskeleton import Exoskeleton, exoskeleton_solids
 from gaitpose.data.synth.geometry import body_axes
 from gaitpose.data.synth.labels import joint_labels
 from gaitpose.data.synth.raycast import pixel_rays, render_solids
-from gaitpose.data.synth.scene import Room, apply_contact_shadows, render_room
+from gaitpose.data.synth.scene import Room, apply_contact_shadows, contact_shadow_factor, render_room
 from gaitpose.data.synth.solids import Solid, to_camera
 from gaitpose.skeleton import JOINTS
 
@@ -103,22 +106,33 @@ class FrameRenderer:
             solids += props_mod.walker_frame_solids(s.prop, hip_mid, forward, right)
         return solids
 
-    def render(self, pose: dict[str, np.ndarray], rng: np.random.Generator, depth: bool = True) -> RenderedFrame:
-        """One frame of `pose`; `depth=False` skips the depth sensor (videos have no depth channel)."""
+    def render(self, pose: dict[str, np.ndarray], rng: np.random.Generator, depth: bool = True,
+               backdrop: Backdrop | None = None) -> RenderedFrame:
+        """One frame of `pose`; `depth=False` skips the depth sensor (videos have no depth channel);
+        `backdrop` (a photograph of the frame's size) replaces the room."""
         s, v = self.setup, self.setup.view
         buffers = self.background.buffers.copy()
         hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
         feet = [(pose[f"{side}_heel"] + pose[f"{side}_toe"]) / 2 for side in ("left", "right")]
         blobs = [[hip_mid[0], hip_mid[1], 0.25, 0.35]] + [
             [f[0], f[1], 0.12, 0.5 * np.exp(-max(f[2], 0.0) / 0.1)] for f in feet]
-        apply_contact_shadows(buffers, self.background, np.array(blobs))
+        shadow_f = contact_shadow_factor(self.background, np.array(blobs))
+        apply_contact_shadows(buffers, self.background, shadow_f)
         solids = to_camera(self.moving_solids(pose), v.camera.rotation, v.camera.translation)
         first = len(self.static_solids)
         render_solids(buffers, solids, self.rays, v.intrinsics, self.background.light, first_id=first)
         joints_cam = v.to_camera(np.array([pose[j] for j in JOINTS]))
         keypoints = joint_labels(joints_cam, buffers.depth_m, v.intrinsics, self.margins_m)
         moving = buffers.solid_id >= first
-        bgr = finish_image(buffers.rgb, moving, s.look, self.vignette, rng)
+        rgb = buffers.rgb
+        if backdrop is not None:
+            shadow = np.ones(v.height_px * v.width_px, np.float32)
+            shadow[self.background.floor_index] = shadow_f
+            photo = backdrop.rgb_linear * shadow.reshape(v.height_px, v.width_px, 1)
+            rgb = composite(rgb, buffers.solid_id >= 0, photo, backdrop.edge_sigma_px)
+        bgr = finish_image(rgb, moving, s.look, self.vignette, rng)
         depth_mm = sensor_depth_mm(buffers.depth_m, s.sensor, rng) if depth else None
+        if depth_mm is not None and backdrop is not None:
+            depth_mm[buffers.solid_id < 0] = 0  # no reading: the photograph's depth is unknown
         ids = np.where(moving, buffers.solid_id - first, -1).astype(np.int16)
         return RenderedFrame(bgr, depth_mm, buffers.depth_m, ids, keypoints, joints_cam, solids)

@@ -1,15 +1,20 @@
-"""Random recording set-ups: a side-view camera placed for the walk, room, props, sensor and look."""
+"""Random recordings: a subject's walk and its set-up (a side-view camera placed for the walk, room,
+props, sensor and look). Shared by the dataset frames (`generate`) and the videos (`video`)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from gaitpose.data.camera import PinholeCamera
-from gaitpose.data.synth.bodies import ArmStyle, Subject
+from gaitpose.data.synth.bodies import ArmStyle, Subject, sample_subject
 from gaitpose.data.synth.degrade import sample_look
 from gaitpose.data.synth.depth_sensor import sample_sensor
-from gaitpose.data.synth.exoskeleton import Exoskeleton
+from gaitpose.data.synth.exoskeleton import Exoskeleton, sample_exoskeleton
 from gaitpose.data.synth.frame_renderer import Setup, View
-from gaitpose.data.synth.props import Prop
+from gaitpose.data.synth.motion import Walk, simulate_walk
+from gaitpose.data.synth.presets import GaitStyle, sample_style
+from gaitpose.data.synth.props import Prop, sample_prop
 from gaitpose.data.synth.scene import sample_room
 
 
@@ -42,3 +47,34 @@ def sample_setup(rng: np.random.Generator, image_size: tuple[int, int], subject:
     camera_y_m = float((-view.camera.rotation.T @ view.camera.translation)[1])  # distance from the walking line
     return Setup(subject, arm_style, exoskeleton, prop, sample_room(rng, side, view_centre_x_m), view,
                  sample_sensor(rng, scale_px, abs(camera_y_m)), sample_look(rng, scale_px))
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One subject's walk and the set-up it is filmed in."""
+
+    name: str
+    style: GaitStyle
+    walk: Walk
+    setup: Setup
+
+
+def sample_recording(rng: np.random.Generator, index: int, image_size: tuple[int, int], preset: str, fps: float,
+                     seconds: float | None = None) -> Recording:
+    """Subject, gait, walk and filming set-up of subject `index`, image_size = (width, height).
+
+    Dataset frames (`seconds` None): three gait cycles, the camera framing about one body length.
+    Videos (`seconds` given): a wide view of about 3–3.6 body heights of the walkway, so an
+    overground walker crosses the frame (and a fast one enters and leaves it), like a clinic recording.
+    """
+    height_m = float(rng.uniform(1.5, 1.9))
+    style = sample_style(rng, preset)
+    walk = simulate_walk(rng, style, height_m, fps, 3.0 if seconds is None else seconds / style.cycle_s)
+    subject = sample_subject(rng, height_m)
+    centre_x = walk.view_centre_x_m()
+    hip_height = float(np.mean(walk.points["pelvis"][:, 2]))
+    prop = sample_prop(rng, style.prop, (centre_x - 3.0, centre_x + 3.0), hip_height)
+    exo = sample_exoskeleton(rng) if style.exoskeleton else None
+    view_width = height_m * (rng.uniform(1.1, 1.7) if seconds is None else rng.uniform(3.0, 3.6))
+    setup = sample_setup(rng, image_size, subject, style.arm, exo, prop, centre_x, view_width)
+    return Recording(f"s{index:04d}", style, walk, setup)

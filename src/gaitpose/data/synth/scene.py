@@ -141,15 +141,19 @@ def render_room(room: Room, rays_hxwx3: np.ndarray, rotation_3x3: np.ndarray, tr
     return Background(buffers, p_w[floor_index, :2].astype(np.float32), floor_index, light)
 
 
-def apply_contact_shadows(buffers: FrameBuffers, background: Background, blobs_nx4: np.ndarray) -> None:
-    """Darken the floor under the body: blobs (x, y, radius_m, strength) as soft Gaussian discs."""
-    if len(blobs_nx4) == 0:
-        return
+def contact_shadow_factor(background: Background, blobs_nx4: np.ndarray) -> np.ndarray:
+    """Darkening (1: none) of each floor pixel under the body: blobs (x, y, radius_m, strength) as soft
+    Gaussian discs → F factors, one per `background.floor_index` pixel."""
     xy = background.floor_xy_m
     factor = np.ones(len(xy), np.float32)
     for x, y, radius, strength in blobs_nx4:
         near = (np.abs(xy[:, 0] - x) < 3 * radius) & (np.abs(xy[:, 1] - y) < 3 * radius)
         r2 = ((xy[near, 0] - x) ** 2 + (xy[near, 1] - y) ** 2) / (radius * radius)
         factor[near] *= 1 - strength * np.exp(-r2)
+    return factor
+
+
+def apply_contact_shadows(buffers: FrameBuffers, background: Background, factor_f: np.ndarray) -> None:
+    """Darken the floor pixels of `buffers` by `contact_shadow_factor`'s F factors (in place)."""
     flat = buffers.rgb.reshape(-1, 3)
-    flat[background.floor_index] *= factor[:, None]
+    flat[background.floor_index] *= factor_f[:, None]

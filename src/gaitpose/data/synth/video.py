@@ -15,6 +15,7 @@ import numpy as np
 
 from gaitpose.data.synth.frame_renderer import FrameRenderer
 from gaitpose.data.synth.motion import Walk
+from gaitpose.data.synth.recording import sample_recording
 from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, STRIDE_COLUMNS, write_csv_atomic, write_json_atomic,
                               write_keypoints_csv)
 from gaitpose.gait import spatiotemporal as st
@@ -103,7 +104,6 @@ def write_truth(out_dir: Path, walk: Walk, keypoints_tx8x3: np.ndarray, camera: 
 
 def write_video(args: tuple) -> tuple[Path, int]:
     """Render subject `index`'s walk as a video (worker entry point) → (video path, frames rendered)."""
-    from gaitpose.data.synth.generate import sample_recording
     config, index, seed = args
     rng = np.random.default_rng(seed)
     rec = sample_recording(rng, index, config.video_size, config.preset, config.fps, config.video_seconds)
