@@ -68,11 +68,11 @@ data-stage2: $(STAMP)
 
 # Synthetic people (normal and exoskeleton walks) laid over real photographs: background plates of the
 # static-camera walking clips (cached in data/plates) and LSP images outside the labelled person. The
-# real validation sources of configs/real_validation.toml are never used. About 3,000 images, seed 2026,
+# real validation sources (gaitpose.data.real_split) are never used. About 3,000 images, seed 2026,
 # split subject-wise 4:1.
 data-synth-real: $(STAMP)
 	$(BIN)/gaitpose synth --out data/synth_real --subjects 120 --frames-per-subject 25 --size $(SYNTH_SIZE) --preset mixed --seed 2026 --workers 2 \
-		--backgrounds $(SHARED)/walking $(SHARED)/lspet $(SHARED)/lsp --plates-dir data/plates --held-out configs/real_validation.toml
+		--backgrounds $(SHARED)/walking $(SHARED)/lspet $(SHARED)/lsp --plates-dir data/plates
 	$(BIN)/gaitpose split data/synth_real/annotations.json --out-train data/synth_real/train.json --out-val data/synth_real/val.json
 
 # The bundled model's recipe on CPU (see docs/model-card.md): two stages, about 40 + 140 min on 2 cores.

@@ -223,13 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--plates-dir", default="data/plates",
                        help="cache of the clips' background plates (default data/plates)")
         p.add_argument("--held-out", default=None, metavar="TOML",
-                       help="validation sources never used as backgrounds (default configs/real_validation.toml "
-                            "when it exists; 'none' for none)")
+                       help="a TOML file (clips = [...], lsp_every = N) of sources never used as backgrounds "
+                            "(default: the project's real validation set, gaitpose.data.real_split; 'none' for none)")
 
         def run(args: argparse.Namespace) -> int:
             from pathlib import Path
 
-            from gaitpose.data.synth.backgrounds import HeldOut, read_held_out
+            from gaitpose.data.synth.backgrounds import REAL_VALIDATION, HeldOut, read_held_out
             from gaitpose.data.synth.generate import SynthConfig, generate
             try:
                 width, height = (int(v) for v in args.video_size.lower().split("x"))
@@ -237,11 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
                 raise GaitposeError(f"--video-size: expected WIDTHxHEIGHT such as 960x540, got {args.video_size!r}")
             held_out = HeldOut()
             if args.backgrounds and args.held_out != "none":
-                default = Path("configs/real_validation.toml")
-                if args.held_out is None and not default.is_file():
-                    raise GaitposeError(f"--backgrounds: no {default} here; pass --held-out TOML with the validation "
-                                        f"sources to leave out (or --held-out none)")
-                held_out = read_held_out(args.held_out or default)
+                held_out = REAL_VALIDATION if args.held_out is None else read_held_out(args.held_out)
             result = generate(SynthConfig(Path(args.out), args.subjects, args.frames_per_subject, args.size, args.seed,
                                           args.video, args.preset, args.workers, args.fps, (width, height),
                                           args.video_seconds, args.video_crf, tuple(args.backgrounds),

@@ -220,6 +220,16 @@ def test_a_folder_without_clips_or_lsp_is_one_line_with_status_2(tmp_path, capsy
 def test_missing_held_out_list_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _clip(tmp_path / "walking" / "train.avi", GREEN)
-    code = main(["synth", "--out", str(tmp_path / "out"), "--backgrounds", str(tmp_path / "walking")])
+    code = main(["synth", "--out", str(tmp_path / "out"), "--backgrounds", str(tmp_path / "walking"),
+                 "--held-out", "mine.toml"])
     err = capsys.readouterr().err.strip()
-    assert code == 2 and "\n" not in err and "--held-out" in err
+    assert code == 2 and "\n" not in err and "mine.toml: held-out list not found" in err
+
+
+def test_default_held_out_list_is_the_real_validation_set():
+    from pathlib import Path
+
+    from gaitpose.data.synth.backgrounds import REAL_VALIDATION
+    assert REAL_VALIDATION.clip_held_out(Path("/x/shared/data/walking/stage.mp4"))
+    assert not REAL_VALIDATION.clip_held_out(Path("/x/shared/data/walking/casia-b/001-nm-01.avi"))
+    assert REAL_VALIDATION.lsp_held_out(420) and not REAL_VALIDATION.lsp_held_out(421)

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 import scipy.io
 
+from gaitpose.data.real_split import LSP_VAL_EVERY, VAL_CLIPS
 from gaitpose.data.synth.composite import Backdrop, BackdropLook, backdrop_from_photo
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic, write_json_atomic
@@ -54,6 +55,10 @@ class HeldOut:
 
     def lsp_held_out(self, number: int) -> bool:
         return self.lsp_every > 0 and number % self.lsp_every == 0
+
+
+# the project's fixed real validation set (gaitpose.data.real_split): the default held-out list
+REAL_VALIDATION = HeldOut(VAL_CLIPS, LSP_VAL_EVERY)
 
 
 def read_held_out(path: str | Path) -> HeldOut:
