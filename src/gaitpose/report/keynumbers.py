@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gaitpose.gait.events import TOE_OFF_ERROR_S
 
 PUBLISHED_SOURCE = ("Perry J, Burnfield JM. Gait Analysis: Normal and Pathological Function, 2nd ed. "
                     "Thorofare, NJ: SLACK; 2010 (healthy adults 20–80 years, free walking speed)")
@@ -101,6 +100,7 @@ def uncertainty(spec: Spec, summary: dict) -> tuple[float, float]:
     then its own), so its error is twice that."""
     if spec.uncertainty != "toe_off":
         return spec.uncertainty  # type: ignore[return-value]
+    from gaitpose.gait.events import TOE_OFF_ERROR_S   # here: gait.events loads scipy, `record add` needs none
     cycle = side_values(summary, "gait_cycle_s")["both"]
     if not cycle > 0:
         return (math.nan, math.nan)
