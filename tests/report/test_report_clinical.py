@@ -44,7 +44,7 @@ def test_header_quality_box_and_raw_files(hand_folder):
                  "calibrated: focal length 1000.0 × 1000.0 px", "gaitpose 0.1.0", "8 joints"):
         assert text in page, text
     # 240 frames × 8 joints = 1920 positions; 24 filled and 72 missing → 1824 found = 95 %
-    assert "found in 95 % of the 240 frames" in page
+    assert "found 95 % of the joint positions (8 joints in each of 240 frames); 24 positions" in page
     assert "Left out: left stride at 5.10 s: missing keypoints inside the stride." in page
     assert "Which leg is left is uncertain" in page and "only 60 % of frames" in page
     assert "up to 0.20 s early or 0.25 s late" in page and "33 ms at 30 frames/s" in page

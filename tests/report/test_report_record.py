@@ -177,3 +177,35 @@ def test_trend_page_over_sessions(tmp_path):
     assert page.count("data:image/png;base64,") == 2                         # numbers over time, curves overlaid
     res = _cli("record", "list", "--db", str(tmp_path / "none.sqlite"))
     assert res.returncode == 2 and "no record here yet" in res.stderr
+
+
+def test_gait_with_subject_heads_the_report_and_adds_to_the_record(tmp_path):
+    from gaitpose.jobs import demo_assets
+    kp = demo_assets() / "keypoints.csv"     # the demo walk's exact keypoints: a quick, real analysis
+    db, out = tmp_path / "rec.sqlite", tmp_path / "out"
+    bad = _cli("gait", str(kp), "--out", str(out), "--thigh-m", "0.426", "--shank-m", "0.430",
+               "--subject", "a\nb", "--db", str(db))
+    assert bad.returncode == 2 and "control character" in bad.stderr and not out.exists()   # refused before the work
+    res = _cli("gait", str(kp), "--out", str(out), "--thigh-m", "0.426", "--shank-m", "0.430", "--subject", "P-9",
+               "--date", "2026-01-02", "--session-label", "baseline", "--db", str(db))
+    assert res.returncode == 0, res.stderr
+    assert "added session 1 of P-9 (2026-01-02)" in res.stdout
+    session = json.loads((out / "session.json").read_text())
+    assert (session["subject"], session["date"], session["label"]) == ("P-9", "2026-01-02", "baseline")
+    assert "Gait report — P-9" in (out / "report.html").read_text()
+    with Record.open(db) as r:
+        [s] = r.sessions("P-9")
+        assert (s.date, s.label, s.folder, r.folder_status(s)) == ("2026-01-02", "baseline", str(out.resolve()), "ok")
+
+
+def test_norms_build_adds_the_key_numbers(tmp_path):
+    paths = []
+    for i, speed in enumerate((0.384, 0.30)):
+        paths.append(tmp_path / f"s{i}.json")
+        paths[-1].write_text(json.dumps({**HAND_SUMMARY, "speed_m_s": speed}))
+    res = _cli("norms", "build", *map(str, paths), "--out", str(tmp_path / "norms.json"))
+    assert res.returncode == 0, res.stderr
+    norms = json.loads((tmp_path / "norms.json").read_text())
+    # two recordings: mean 0.342, sample SD |0.384 − 0.30| / √2 = 0.0594
+    assert norms["scalars"]["speed_m_s"] == pytest.approx({"mean": 0.342, "sd": 0.084 / 2 ** 0.5, "n": 2})
+    assert norms["angles"]["knee_deg"]["n_curves"] == 4

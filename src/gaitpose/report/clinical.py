@@ -297,8 +297,8 @@ def quality_items(a: Analysis) -> list[str]:
     if total:
         missing, filled = int(dq.get("missing_points") or 0), int(dq.get("filled_points") or 0)
         found = total - missing - filled
-        text = (f"The 8 joints were found in {100 * found / total:.0f} % of the {n_frames} frames' joint positions; "
-                f"{filled} short gaps were filled by interpolation and {missing} positions stayed missing.")
+        text = (f"The network found {100 * found / total:.0f} % of the joint positions (8 joints in each of {n_frames} "
+                f"frames); {filled} positions in short gaps were filled by interpolation and {missing} stayed missing.")
         low = int(dq.get("low_score_points") or 0)
         if low:
             text += f" {low} joint positions were too uncertain for the network and were not used."
@@ -324,10 +324,12 @@ def quality_items(a: Analysis) -> list[str]:
         items.append(f"The network mixed up left and right in some frames ({which} frames); these were put right.")
     fps = s.get("fps")
     if isinstance(fps, (int, float)) and fps > 0:
+        from gaitpose.gait.events import TOE_OFF_ERROR_S
         items.append(f"Events are timed to a fraction of a frame ({1000 / fps:.0f} ms at {fps:g} frames/s). Heel "
                      "strike is reliable. Toe off comes from the ankle alone (the skeleton has no toe): it may be found "
-                     "up to 0.20 s early or 0.25 s late, so stance, swing, double support and the phase symmetry index "
-                     "are less certain than cycle time, cadence and step length.")
+                     f"up to {-TOE_OFF_ERROR_S[0]:.2f} s early or {TOE_OFF_ERROR_S[1]:.2f} s late, so stance, swing, "
+                     "double support and the phase symmetry index are less certain than cycle time, cadence and step "
+                     "length.")
     method = s.get("step_length_method", "")
     if method and method != "footprints":
         items.append(f"Step length: {method}.")

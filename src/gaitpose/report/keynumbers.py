@@ -6,8 +6,8 @@ from one published source of healthy adult free-walking values:
 
     Perry J, Burnfield JM. Gait Analysis: Normal and Pathological Function, 2nd ed. Thorofare, NJ: SLACK; 2010.
 
-Perry & Burnfield give group means (free walking speed, adults 20–80 years, Rancho Los Amigos data:
-velocity 86 m/min for men and 77 m/min for women, cadence 111 and 117 steps/min, stride length 1.46 and
+Perry & Burnfield give group means of healthy adults at free walking speed (velocity 86 m/min for men
+and 77 m/min for women, cadence 111 and 117 steps/min, stride length 1.46 and
 1.28 m) and the typical division of the cycle (stance about 60 %, swing about 40 %, double support two
 periods of about 10 % each), peak knee flexion in swing about 60° and a hip flexion–extension arc of about
 40°. These are typical values, not limits of normal; the published "range" here is the span between the
@@ -22,7 +22,7 @@ from typing import Any
 
 
 PUBLISHED_SOURCE = ("Perry J, Burnfield JM. Gait Analysis: Normal and Pathological Function, 2nd ed. "
-                    "Thorofare, NJ: SLACK; 2010 (healthy adults 20–80 years, free walking speed)")
+                    "Thorofare, NJ: SLACK; 2010 (healthy adults, free walking speed)")
 LAB_SD_FACTOR = 2.0   # lab normal range: mean ± 2 SD of the lab's recordings
 
 
