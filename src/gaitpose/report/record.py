@@ -279,7 +279,8 @@ class Record:
         found = self.sessions(subject)
         if not found:
             known = len(self.subjects())
-            raise GaitposeError(f"{self.path}: no sessions of subject {subject!r} ({known} subjects in this record)")
+            raise GaitposeError(f"{self.path}: no sessions of subject {subject!r} "
+                                f"({known} subject{'' if known == 1 else 's'} in this record)")
         return found
 
     def folder_status(self, session: Session) -> str:
