@@ -1,5 +1,6 @@
-"""The `gaitpose gait` output folder (SPEC §9). Everything is rendered in memory first, then each file is
-written atomically, so a failure leaves no half-written folder."""
+"""The `gaitpose gait` output folder (SPEC §9). The data files are rendered in memory first, then each is
+written atomically, so a failure leaves no half-written file; report.html comes last, rendered from them
+(gaitpose.report.clinical)."""
 from __future__ import annotations
 
 import io
