@@ -209,3 +209,12 @@ def test_norms_build_adds_the_key_numbers(tmp_path):
     # two recordings: mean 0.342, sample SD |0.384 − 0.30| / √2 = 0.0594
     assert norms["scalars"]["speed_m_s"] == pytest.approx({"mean": 0.342, "sd": 0.084 / 2 ** 0.5, "n": 2})
     assert norms["angles"]["knee_deg"]["n_curves"] == 4
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="the XDG data folder is the Linux default")
+def test_default_record_is_in_the_users_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    res = _cli("record", "add", str(write_folder(tmp_path / "a")), "--subject", "P1")
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "data" / "gaitpose" / "record.sqlite").is_file()
+    assert _cli("record", "list").stdout.startswith("P1\t1 session\t2026-11-02")
