@@ -280,20 +280,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(min_score=None)
         _set_help(p, "--min-score", "joints scoring below are treated as missing (default: the model's calibrated "
                                     "threshold from `gaitpose calibrate`, else 0.3)")
+        _add_session_options(p)
 
         def run(args: argparse.Namespace) -> int:
-            from gaitpose.gait.commands import gait_options_from_args, print_gait_summary
+            from gaitpose.gait.commands import gait_options_from_args, print_gait_summary, session_info
             from gaitpose.jobs import analyze
             from gaitpose.predict.analyze import AnalyzeOptions
+            _check_session_options(args)
             options = AnalyzeOptions(keypoints=args.keypoints, weights=args.weights, onnx=args.onnx,
                                      device=args.device, threads=args.threads, batch_size=args.batch_size,
                                      start_s=args.start, end_s=args.end, fps=args.fps, follow=not args.no_follow,
                                      flip=args.flip_test, overlay=not args.no_overlay, min_score=args.min_score,
                                      input_size=args.size)
-            record, result = analyze(args.video, args.out, options, gait_options_from_args(args))
+            gait_options = gait_options_from_args(args)
+            session = session_info(gait_options.camera, args.subject, args.session_label, args.date)
+            record, result = analyze(args.video, args.out, options, gait_options, session)
             print_gait_summary(result, args.out)
             print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
-            return 0
+            return _add_to_record(args)
         return run
 
     @_command(sub, "teach", "label real images and video frames with the MediaPipe Pose teacher (needs `make teacher`)")
@@ -324,10 +328,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--fps", type=float, default=None, help="frame rate (required unless the file has time_s)")
         _add_gait_options(p)
+        _add_session_options(p)
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.gait.commands import run_gait
-            return run_gait(args)
+            _check_session_options(args)
+            run_gait(args)
+            return _add_to_record(args)
         return run
 
     @_command(sub, "compare", "curve similarity (S, RMSE, MAE, r, lag) of two angles.csv files, per angle")
@@ -351,7 +358,33 @@ def build_parser() -> argparse.ArgumentParser:
 
         def run(args: argparse.Namespace) -> int:
             from gaitpose.gait.commands import run_norms_build
-            return run_norms_build(args)
+            from gaitpose.report.keynumbers import lab_scalars
+            return run_norms_build(args, scalars_from=lab_scalars)
+        return run
+
+    @_command(sub, "record", "the patient's record: sessions of a subject kept together, and their trend")
+    def _record(p: argparse.ArgumentParser) -> Runner:
+        actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+        db_help = "record file (default: gaitpose/record.sqlite in the user's data folder)"
+        q = actions.add_parser("add", help="add an analysis folder as a session of a subject")
+        q.add_argument("folder", help="output folder of gaitpose analyze/gait")
+        q.add_argument("--subject", required=True, help="subject id (a code, not the patient's name)")
+        q.add_argument("--session-label", default=None, help="e.g. 'week 3, exoskeleton, 40 %% assistance'")
+        q.add_argument("--date", default=None, help="session date YYYY-MM-DD (default: the analysis date)")
+        q = actions.add_parser("list", help="subjects in the record, or one subject's sessions")
+        q.add_argument("--subject", default=None, help="list this subject's sessions")
+        q = actions.add_parser("show", help="one subject's sessions with their key numbers and folder checks")
+        q.add_argument("subject", help="subject id")
+        q = actions.add_parser("trend", help="HTML page of one subject's key numbers and angle curves over sessions")
+        q.add_argument("subject", help="subject id")
+        q.add_argument("--out", required=True, help="folder for trend.html")
+        q.add_argument("--norms", default=None, help="norms.json from `gaitpose norms build` (lab normal ranges)")
+        for q in actions.choices.values():
+            q.add_argument("--db", default=None, help=db_help)
+
+        def run(args: argparse.Namespace) -> int:
+            from gaitpose.report.commands import run_record
+            return run_record(args)
         return run
 
     return parser
@@ -360,6 +393,30 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_keypoints_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keypoints", choices=("gaitposenet", "mediapipe"), default="gaitposenet",
                    help="keypoint source: the bundled network (default) or the MediaPipe teacher (`make teacher`)")
+
+
+def _add_session_options(p: argparse.ArgumentParser) -> None:
+    """Who and when (the report's header); with --subject the analysis is also added to the record."""
+    p.add_argument("--subject", default=None, help="subject id (a code, not a name); adds the analysis to the record")
+    p.add_argument("--session-label", default=None, help="free text for the report and the record")
+    p.add_argument("--date", default=None, help="session date YYYY-MM-DD (default: today)")
+    p.add_argument("--db", default=None, help="record file for --subject (default: in the user's data folder)")
+
+
+def _check_session_options(args: argparse.Namespace) -> None:
+    """Refuse a bad subject id or date before the analysis runs, not after."""
+    from gaitpose.report.record import check_date, check_subject
+    if args.subject is not None:
+        args.subject = check_subject(args.subject)
+    if args.date is not None:
+        args.date = check_date(args.date)
+
+
+def _add_to_record(args: argparse.Namespace) -> int:
+    if args.subject is not None:
+        from gaitpose.report.commands import add_to_record
+        print(add_to_record(args.out, args.subject, args.session_label, args.date, args.db))
+    return 0
 
 
 def _add_gait_options(p: argparse.ArgumentParser) -> None:

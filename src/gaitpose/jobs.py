@@ -18,20 +18,28 @@ from gaitpose.predict.analyze import AnalyzeOptions, analyze_video
 from gaitpose.report.writers import absolute_frame
 
 
-def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gait_options: GaitOptions
-            ) -> tuple[dict[str, Any], Any]:
-    """Run `gaitpose analyze`; returns (analysis record, GaitResult or None when the gait step failed)."""
+def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gait_options: GaitOptions,
+            session: dict | None = None) -> tuple[dict[str, Any], Any]:
+    """Run `gaitpose analyze`; returns (analysis record, GaitResult or None when the gait step failed).
+    `session` (gait.commands.session_info) heads the report; default: no subject, today."""
+    from gaitpose.gait.commands import session_info
+    from gaitpose.report.clinical import write_report
+
     results: list[Any] = []
+    session = session or session_info(gait_options.camera)
+    session = {**session, "video": str(Path(video).resolve())}
 
     def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray, min_score: float):
         result = analyze_keypoints(keypoints, fps, replace(gait_options, min_score=min_score), frames=frames)
-        write_gait_outputs(result, out_dir)
+        write_gait_outputs(result, out_dir, session)
         results.append(result)
         events = [(side, kind, int(round(absolute_frame(result, f))))
                   for side, kinds in result.events.items() for kind, rows in kinds.items() for f in rows]
         return result.angles, events
 
     record = analyze_video(video, out_dir, options, run_gait)
+    if results:  # again, now that analysis.json names the model that found the keypoints
+        write_report(out_dir, video)
     return record, (results[0] if results else None)
 
 
@@ -110,7 +118,7 @@ def format_truth_table(rows: list[tuple[str, float, float, float, str]]) -> str:
 
 def demo(out_dir: str | Path = "gaitpose-demo", progress: bool = True) -> dict[str, Any]:
     """Analyse the bundled demo walk with the bundled model; print the summary against the truth."""
-    from gaitpose.gait.commands import load_camera
+    from gaitpose.gait.commands import load_camera, session_info
     from gaitpose.gait.readers import read_angles_csv
 
     assets = demo_assets()
@@ -126,7 +134,8 @@ def demo(out_dir: str | Path = "gaitpose-demo", progress: bool = True) -> dict[s
     )
     out_dir = Path(out_dir)
     print(f"analysing the bundled demo walk ({video.name}: synthetic, exoskeleton-assisted, ground truth known)")
-    record, result = analyze(video, out_dir, AnalyzeOptions(progress=progress), gait_options)
+    session = session_info(gait_options.camera, label="bundled demo walk (synthetic, exoskeleton-assisted)")
+    record, result = analyze(video, out_dir, AnalyzeOptions(progress=progress), gait_options, session)
     rows = compare_with_truth(result.summary, truth)
     table = format_truth_table(rows)
     print(table)

@@ -58,10 +58,34 @@ def run_gait(args) -> int:
         raise GaitposeError(f"{args.keypoints}: no time_s column: give --fps")
     if not (math.isfinite(fps) and fps > 0):
         raise GaitposeError(f"--fps: expected a positive frame rate, got {fps}")
-    result = analyze_keypoints(kp, fps, gait_options_from_args(args), frames=frames)
-    write_gait_outputs(result, args.out)
+    options = gait_options_from_args(args)
+    result = analyze_keypoints(kp, fps, options, frames=frames)
+    session = session_info(options.camera, args.subject, args.session_label, args.date,
+                           keypoints_source=f"read from {Path(args.keypoints).name}")
+    write_gait_outputs(result, args.out, session)
     print_gait_summary(result, args.out)
     return 0
+
+
+def session_info(camera: Camera, subject: str | None = None, label: str | None = None, date: str | None = None,
+                 video: str | Path | None = None, keypoints_source: str | None = None) -> dict:
+    """session.json: who and when (date YYYY-MM-DD, default today), the camera, where the keypoints came from
+    and the software version — the report's header."""
+    import datetime
+
+    from gaitpose import __version__
+    if date is None:
+        date = datetime.date.today().isoformat()
+    else:
+        try:
+            date = datetime.date.fromisoformat(date).isoformat()
+        except ValueError:
+            raise GaitposeError(f"--date: expected a date as YYYY-MM-DD, got {date!r}") from None
+    return {"subject": subject, "label": label, "date": date,
+            "video": str(Path(video).resolve()) if video else None,
+            "keypoints_source": keypoints_source, "software_version": __version__,
+            "camera": {"fx": camera.fx, "fy": camera.fy, "cx": camera.cx, "cy": camera.cy,
+                       "dist": list(camera.dist), "known": bool(camera.known)}}
 
 
 def gait_options_from_args(args) -> GaitOptions:
@@ -112,10 +136,12 @@ def run_compare(args) -> int:
     return 0
 
 
-def run_norms_build(args) -> int:
+def run_norms_build(args, scalars_from=None) -> int:
+    """norms.json: the cycle curves' band and, when `scalars_from(summaries)` is given (the report's key
+    numbers), mean/SD/n of each key number under "scalars"."""
     from gaitpose.formats import write_json_atomic
     from gaitpose.gait.cycles import build_norms
-    sets = []
+    sets, summaries = [], []
     for path in args.summaries:
         try:
             d = json.loads(Path(path).read_text())
@@ -124,7 +150,10 @@ def run_norms_build(args) -> int:
         if "cycle_curves" not in d:
             raise GaitposeError(f"{path}: no cycle_curves (expected a summary.json written by gaitpose gait)")
         sets.append(d["cycle_curves"])
+        summaries.append(d)
     norms = build_norms(sets)
+    if scalars_from is not None:
+        norms["scalars"] = scalars_from(summaries)
     write_json_atomic(args.out, norms)
     print(f"norms from {len(sets)} recordings → {args.out}")
     return 0

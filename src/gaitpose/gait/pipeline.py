@@ -280,7 +280,8 @@ def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction
     return out
 
 
-def write_gait_outputs(result: GaitResult, out_dir: str | Path) -> None:
-    """Write the SPEC §9 output folder (every file atomically). See gaitpose.report.writers."""
+def write_gait_outputs(result: GaitResult, out_dir: str | Path, session: dict | None = None) -> None:
+    """Write the SPEC §9 output folder (every file atomically). See gaitpose.report.writers; `session`
+    (subject, date, camera, versions: gait.commands.session_info) heads the report."""
     from gaitpose.report.writers import write_all
-    write_all(result, Path(out_dir))
+    write_all(result, Path(out_dir), session)

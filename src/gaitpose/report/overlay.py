@@ -19,8 +19,9 @@ def _side_colour(joint: int) -> tuple[int, int, int]:
     return _LEFT if JOINTS[joint].startswith("left") else _RIGHT
 
 
-def draw_skeleton(frame: np.ndarray, kp_8x3: np.ndarray, min_score: float) -> None:
-    """Bones and joints in place; joints below `min_score` drawn hollow and grey, with their score."""
+def draw_skeleton(frame: np.ndarray, kp_8x3: np.ndarray, min_score: float, show_scores: bool = True) -> None:
+    """Bones and joints in place; joints below `min_score` drawn hollow and grey; each with its score
+    unless `show_scores` is False."""
     scale = max(1.0, frame.shape[0] / 540)
     thick = max(1, int(round(2 * scale)))
     for i, j in BONES:
@@ -35,8 +36,9 @@ def draw_skeleton(frame: np.ndarray, kp_8x3: np.ndarray, min_score: float) -> No
         centre = (int(x), int(y))
         cv2.circle(frame, centre, int(4 * scale), _side_colour(k) if good else (128, 128, 128),
                    -1 if good else thick, cv2.LINE_AA)
-        cv2.putText(frame, f"{s:.2f}", (centre[0] + int(6 * scale), centre[1] - int(4 * scale)),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.35 * scale, (255, 255, 255), 1, cv2.LINE_AA)
+        if show_scores:
+            cv2.putText(frame, f"{s:.2f}", (centre[0] + int(6 * scale), centre[1] - int(4 * scale)),
+                        cv2.FONT_HERSHEY_SIMPLEX, 0.35 * scale, (255, 255, 255), 1, cv2.LINE_AA)
 
 
 def draw_panel(frame: np.ndarray, lines: Iterable[tuple[str, tuple[int, int, int]]]) -> None:

@@ -1,11 +1,9 @@
-"""The `gaitpose gait` output folder (SPEC §9). Everything is rendered in memory first, then each file is
-written atomically, so a failure leaves no half-written folder."""
+"""The `gaitpose gait` output folder (SPEC §9). The data files are rendered in memory first, then each is
+written atomically, so a failure leaves no half-written file; report.html comes last, rendered from them
+(gaitpose.report.clinical)."""
 from __future__ import annotations
 
-import base64
-import html
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +78,7 @@ def mot_text(result) -> str:
 
 
 def render_plots(result) -> dict[str, bytes]:
-    """PNG bytes: angles over time with events, cycle-normalised curves (± SD, reference band)."""
+    """PNG bytes for the engineer: angles over time with events, cycle-normalised curves (± SD, reference band)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -131,48 +129,13 @@ def _png(fig, plt) -> bytes:
     return buf.getvalue()
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return "–" if not np.isfinite(v) else f"{v:.3g}"
-    return html.escape(str(v))
-
-
-def report_html(result, plots: dict[str, bytes]) -> str:
-    """One self-contained page: summary left/right, plots (base64), stride table, data-quality notes."""
-    s = result.summary
-    rows = []
-    for key in ("gait_cycle_s", "stance_time_s", "swing_time_s", "stance_pct", "double_support_s", "step_length_m",
-                "step_length_paper_m", "stride_length_m"):
-        d = s.get(key, {})
-        rows.append(f"<tr><th>{key}</th><td>{_fmt(d.get('left'))}</td><td>{_fmt(d.get('right'))}</td><td>{_fmt(d.get('mean'))}</td></tr>")
-    for key in ("hip_rom_deg", "knee_rom_deg"):
-        d = s.get(key, {})
-        rows.append(f"<tr><th>{key}</th><td>{_fmt(d.get('left'))}</td><td>{_fmt(d.get('right'))}</td><td></td></tr>")
-    single = "".join(f"<li>{k}: {_fmt(s.get(k))}</li>" for k in (
-        "walking_direction", "mode", "cadence_steps_per_min", "speed_m_s", "phase_symmetry_index", "step_length_method",
-        "floor_angle_deg", "floor_angle_source"))
-    single += f"<li>symmetry ratios (min/max): {html.escape(json.dumps(s.get('symmetry_ratio')))}</li>"
-    if "deviation_deg" in s:
-        single += f"<li>deviation from the reference (RMS, deg): {html.escape(json.dumps(s['deviation_deg']))}</li>"
-    imgs = "".join(f'<h3>{html.escape(name)}</h3><img alt="{html.escape(name)}" src="data:image/png;base64,'
-                   f'{base64.b64encode(png).decode()}">' for name, png in plots.items())
-    stride_tbl = "".join("<tr>" + "".join(f"<td>{_fmt(c)}</td>" for c in r) + "</tr>" for r in stride_rows(result))
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes) or "<li>none</li>"
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>gaitpose report</title>
-<style>body{{font-family:sans-serif;max-width:1000px;margin:auto}}td,th{{padding:2px 8px;border-bottom:1px solid #ddd}}</style>
-</head><body><h1>Gait report</h1><ul>{single}</ul>
-<table><tr><th></th><th>left</th><th>right</th><th>mean</th></tr>{''.join(rows)}</table>
-<p>{html.escape(s.get('phase_symmetry_note', ''))}</p>{imgs}
-<h2>Strides</h2><table><tr>{''.join(f'<th>{c}</th>' for c in STRIDE_COLUMNS)}</tr>{stride_tbl}</table>
-<h2>Data quality</h2><ul>{notes}</ul></body></html>
-"""
-
-
-def write_all(result, out_dir: Path) -> None:
+def write_all(result, out_dir: Path, session: dict | None = None) -> None:
     """Render everything, then write: keypoints.csv, angles.csv, events.csv, strides.csv, summary.json,
-    keypoints.trc, angles.mot, plots/*.png, report.html."""
+    keypoints.trc, angles.mot, plots/*.png, session.json (who, when, camera, versions), norms.json (the lab
+    norms used, when given), and last report.html, rendered from those files (gaitpose.report.clinical)."""
+    from gaitpose.report.clinical import write_report
+
     plots = render_plots(result)
-    page = report_html(result, plots)
     scale = result.summary.get("metres_per_px")
     trc, mot = trc_text(result, scale), mot_text(result)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -185,7 +148,13 @@ def write_all(result, out_dir: Path) -> None:
     write_text_atomic(out_dir / "angles.mot", mot)
     for name, png in plots.items():
         write_bytes_atomic(out_dir / "plots" / name, png)
-    write_text_atomic(out_dir / "report.html", page)
+    if session is not None:
+        write_json_atomic(out_dir / "session.json", session)
+    if result.norms is not None:
+        write_json_atomic(out_dir / "norms.json", result.norms)
+    else:  # a norms.json of an earlier run into this folder would put its band on this report
+        (out_dir / "norms.json").unlink(missing_ok=True)
+    write_report(out_dir, video=(session or {}).get("video"))
 
 
 __all__ = ["write_all", "KEYPOINT_COLUMNS"]

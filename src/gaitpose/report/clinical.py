@@ -1,0 +1,432 @@
+"""report.html for the clinician, rendered from the files of an analysis folder (summary.json first).
+
+One self-contained page (plots and still frames embedded, no link outside it) that prints on A4:
+header (who, when, which video, camera, model, software), the key numbers with normal ranges and
+flags, the angle curves per gait cycle, still frames at heel strikes with the skeleton, a data-quality
+box in plain words, and the raw files for the engineer at the end.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gaitpose.errors import GaitposeError
+from gaitpose.report import keynumbers as kn
+from gaitpose.skeleton import JOINTS
+
+MAX_STILLS = 6
+STILL_HEIGHT_PX = 220
+SIDE_COLOURS = {"left": "#1f6fb4", "right": "#d0561b"}   # the overlay's left blue, right orange
+# Typical healthy adult peak knee flexion in swing (Perry & Burnfield 2010), drawn on the knee plot
+# when the lab gives no band of its own.
+KNEE_SWING_PEAK_DEG = 60.0
+
+
+@dataclass
+class Analysis:
+    """What an analysis folder holds, as the report reads it; optional files are empty when absent."""
+
+    folder: Path
+    summary: dict[str, Any]
+    analysis: dict[str, Any] = field(default_factory=dict)   # analysis.json (video runs)
+    session: dict[str, Any] = field(default_factory=dict)    # session.json (subject, date, camera, versions)
+    norms: dict[str, Any] | None = None                      # norms.json (lab norms used)
+    events: list[dict[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)            # every file, relative to the folder
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GaitposeError(f"{path}: not readable JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise GaitposeError(f"{path}: expected a JSON object")
+    return data
+
+
+def load_analysis(folder: str | Path) -> Analysis:
+    """Read an analysis folder written by `gaitpose gait` / `analyze`; one-line error when it is not one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GaitposeError(f"{folder}: no such analysis folder")
+    if not (folder / "summary.json").is_file():
+        raise GaitposeError(f"{folder}: not a gaitpose analysis folder (no summary.json)")
+    out = Analysis(folder, _read_json(folder / "summary.json"))
+    for name, attr in (("analysis.json", "analysis"), ("session.json", "session")):
+        if (folder / name).is_file():
+            setattr(out, attr, _read_json(folder / name))
+    if (folder / "norms.json").is_file():
+        out.norms = _read_json(folder / "norms.json")
+    if (folder / "events.csv").is_file():
+        with open(folder / "events.csv", newline="", encoding="utf-8") as f:
+            out.events = list(csv.DictReader(f))
+    out.files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                       if p.is_file() and not p.name.startswith("."))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- pieces
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def header_rows(a: Analysis) -> list[tuple[str, str]]:
+    """(label, text) of the header: who, when, what was filmed and what measured it."""
+    s, rec, ses = a.summary, a.analysis, a.session
+    fps = s.get("fps")
+    video = rec.get("video") or ses.get("video")
+    size = rec.get("frame_size")
+    video_text = "none (keypoints from a file)" if not video else Path(str(video)).name
+    if video and isinstance(size, list) and len(size) == 2:
+        video_text += f" ({size[0]}×{size[1]} px)"
+    n_frames = s.get("n_frames")
+    fps_text = f"{fps:g} frames/s" if isinstance(fps, (int, float)) else "–"
+    if isinstance(n_frames, int) and isinstance(fps, (int, float)) and fps > 0:
+        fps_text += f", {n_frames} frames analysed ({n_frames / fps:.1f} s)"
+    cam = ses.get("camera") or {}
+    if cam.get("known"):
+        cam_text = (f"calibrated: focal length {cam['fx']:.1f} × {cam['fy']:.1f} px, principal point "
+                    f"({cam['cx']:.1f}, {cam['cy']:.1f}) px" + (", lens distortion corrected" if cam.get("dist") else ""))
+    elif cam and cam.get("fx", 1.0) != 1.0:
+        cam_text = f"focal length {cam['fx']:.1f} px given; principal point unknown"
+    elif cam:
+        cam_text = "not calibrated (square pixels assumed, principal point unknown)"
+    else:
+        cam_text = "–"
+    model = rec.get("backend") or ses.get("keypoints_source") or "keypoints read from a file"
+    skeleton = f"{len(JOINTS)} joints (shoulders, hips, knees, ankles; no feet)"
+    label = ses.get("label") or ""
+    rows = [("Subject", ses.get("subject") or "not given"),
+            ("Session", (ses.get("date") or "–") + (f" — {label}" if label else "")),
+            ("Video", video_text), ("Frame rate", fps_text), ("Camera", cam_text),
+            ("Keypoints by", f"{model}; skeleton {skeleton}"),
+            ("Walk", f"{s.get('mode', '–')}, facing {s.get('walking_direction', '–')} in the image"),
+            ("Software", f"gaitpose {ses.get('software_version') or '–'}")]
+    return [(k, str(v)) for k, v in rows]
+
+
+_FLAG_MARK = {"low": ("▼", "below the normal range"), "high": ("▲", "above the normal range"),
+              "near": ("≈", "outside the range, but within the measurement's uncertainty")}
+
+
+def _cell(row: kn.Row, side: str) -> str:
+    v = row.values[side]
+    text = kn.round_to(v, row.spec.decimals)
+    f = row.flags[side]
+    if not f:
+        return f"<td class=num>{_e(text)}</td>"
+    mark, title = _FLAG_MARK[f]
+    return f'<td class="num flag-{f}" title="{_e(title)}">{_e(text)} <span class=mark>{mark}</span></td>'
+
+
+def key_table(rows: list[kn.Row]) -> str:
+    body = []
+    for r in rows:
+        spec = r.spec
+        minus, plus = r.uncertainty
+        if math.isfinite(minus) and math.isfinite(plus):
+            unc = (f"±{kn.round_to(max(minus, plus), spec.decimals)}" if abs(minus - plus) < 1e-9 else
+                   f"−{kn.round_to(minus, spec.decimals)} / +{kn.round_to(plus, spec.decimals)}")
+        else:
+            unc = "–"
+        cells = ([_cell(r, "left"), _cell(r, "right"), _cell(r, "both")] if spec.sided else
+                 ["<td class=num>&nbsp;</td><td class=num>&nbsp;</td>", _cell(r, "both")])
+        sym = f"{r.symmetry_pct:.0f} %" if math.isfinite(r.symmetry_pct) else ""
+        body.append(f"<tr><th scope=row>{_e(spec.label)} <span class=unit>{_e(spec.unit)}</span></th>"
+                    f"{''.join(cells)}<td class=num>{sym}</td><td class=num>{_e(kn.range_text(spec, r.range))}</td>"
+                    f"<td class='num unc'>{_e(unc)}</td></tr>")
+    return ("<table class=key><thead><tr><th></th><th>Left</th><th>Right</th><th>Both</th><th>Symmetry</th>"
+            "<th>Normal</th><th>Uncertainty</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+
+
+def reference_text(rows: list[kn.Row]) -> str:
+    sources = {r.range.source for r in rows if r.range is not None}
+    parts = []
+    if "lab" in sources:
+        lab = next(r.range for r in rows if r.range is not None and r.range.source == "lab")
+        parts.append(f"Normal ranges: this lab's own recordings ({_e(lab.note)}).")
+    if "published" in sources:
+        notes = "; ".join(f"{_e(r.spec.label.lower())}: {_e(r.range.note)}" for r in rows
+                          if r.range is not None and r.range.source == "published")
+        parts.append(f"Normal values of healthy adults from {_e(kn.PUBLISHED_SOURCE)} — {notes}. These are typical "
+                     "values, not limits: where the book gives means for men and for women the range spans the two; a "
+                     "lab's own norms (<code>gaitpose norms build</code>, then <code>--norms</code>) give proper ranges.")
+    parts.append("▼ below / ▲ above the normal range by more than the measurement's uncertainty; ≈ outside the "
+                 "range but within the uncertainty. Symmetry: the smaller side over the larger (100 % = equal). "
+                 "Uncertainty: the mean error of this method on 11 synthetic walks filmed from the side "
+                 "(docs/results.md, section 4); for stance, swing and double support, how far toe off may be off.")
+    return "".join(f"<p class=small>{p}</p>" for p in parts)
+
+
+def cycle_plot_png(summary: dict, norms: dict | None) -> bytes | None:
+    """Hip and knee angle over the gait cycle (heel strike to heel strike), mean ± SD per side, with the lab's
+    normal band (mean ± 1 SD) when given."""
+    curves = summary.get("cycle_curves") or {}
+    if not curves:
+        return None
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    band = (norms or {}).get("angles", {})
+    pct = np.linspace(0, 100, 101)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for ax, joint, title in zip(axes, ("hip", "knee"), ("Hip (thigh from vertical, + forward)", "Knee flexion")):
+        ref = band.get(f"{joint}_deg")
+        if ref:
+            m, sd = np.array(ref["mean"]), np.array(ref["sd"])
+            ax.fill_between(np.linspace(0, 100, len(m)), m - sd, m + sd, color="0.82", label="lab normal ±1 SD")
+        elif joint == "knee":
+            ax.axhline(KNEE_SWING_PEAK_DEG, color="0.45", ls="--", lw=1,
+                       label=f"typical peak in swing, {KNEE_SWING_PEAK_DEG:.0f}°")
+        for side in ("left", "right"):
+            c = curves.get(f"{side}_{joint}_deg")
+            if not c:
+                continue
+            m, sd = np.array(c["mean"]), np.array(c["sd"])
+            ax.plot(pct, m, color=SIDE_COLOURS[side], lw=2, label=f"{side} ({c['n']} cycles)")
+            ax.fill_between(pct, m - sd, m + sd, color=SIDE_COLOURS[side], alpha=0.15, lw=0)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("% of gait cycle (0 = heel strike)")
+        ax.set_ylabel("degrees")
+        ax.set_xlim(0, 100)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=130)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def heel_strike_frames(events: list[dict[str, str]], limit: int = MAX_STILLS) -> list[tuple[int, str, float]]:
+    """(frame, side, time_s) of up to `limit` heel strikes, spread over the walk, in time order."""
+    hs = sorted((int(e["frame"]), e["side"], float(e["time_s"])) for e in events
+                if e.get("event") == "heel_strike" and e.get("frame", "").lstrip("-").isdigit())
+    if len(hs) <= limit:
+        return hs
+    pick = np.round(np.linspace(0, len(hs) - 1, limit)).astype(int)
+    return [hs[i] for i in pick]
+
+
+def _keypoints_by_frame(folder: Path, frames: set[int]) -> dict[int, np.ndarray]:
+    out: dict[int, np.ndarray] = {}
+    path = folder / "keypoints.csv"
+    if not path.is_file():
+        return out
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            try:
+                frame = int(row["frame"])
+            except (KeyError, ValueError):
+                continue
+            if frame in frames:
+                out[frame] = np.array([[float(row.get(f"{j}_{c}") or "nan") for c in ("x", "y", "score")]
+                                       for j in JOINTS])
+    return out
+
+
+def still_frames(video: Path, folder: Path, events: list[dict[str, str]]) -> list[tuple[str, bytes]]:
+    """(caption, JPEG) of the video at heel strikes with the skeleton drawn, cropped to the person."""
+    import cv2
+
+    from gaitpose.report.overlay import draw_skeleton
+
+    picks = heel_strike_frames(events)
+    if not picks or not video.is_file():
+        return []
+    kps = _keypoints_by_frame(folder, {f for f, _, _ in picks})
+    wanted = {f: (side, t) for f, side, t in picks}
+    cap = cv2.VideoCapture(str(video))
+    out = []
+    try:
+        frame_no = -1
+        last = max(wanted)
+        while frame_no < last:
+            ok, image = cap.read()
+            if not ok:
+                break
+            frame_no += 1
+            if frame_no not in wanted or frame_no not in kps:
+                continue
+            kp = kps[frame_no]
+            draw_skeleton(image, kp, min_score=0.0, show_scores=False)
+            xy = kp[:, :2][np.isfinite(kp[:, :2]).all(axis=1)]
+            if len(xy):
+                h_img, w_img = image.shape[:2]
+                (x0, y0), (x1, y1) = xy.min(0), xy.max(0)
+                pad = 0.35 * max(y1 - y0, 1.0)
+                x0, x1 = int(max(0, x0 - pad)), int(min(w_img, x1 + pad))
+                y0, y1 = int(max(0, y0 - pad)), int(min(h_img, y1 + pad))
+                if x1 - x0 > 8 and y1 - y0 > 8:
+                    image = image[y0:y1, x0:x1]
+            scale = STILL_HEIGHT_PX / image.shape[0]
+            image = cv2.resize(image, (max(1, int(image.shape[1] * scale)), STILL_HEIGHT_PX),
+                               interpolation=cv2.INTER_AREA)
+            ok, jpg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 82])
+            if ok:
+                side, t = wanted[frame_no]
+                out.append((f"{side} heel strike {t:.2f} s", jpg.tobytes()))
+    finally:
+        cap.release()
+    return out
+
+
+def quality_items(a: Analysis) -> list[str]:
+    """The data-quality box in plain words (HTML-escaped sentences)."""
+    s = a.summary
+    dq = s.get("data_quality") or {}
+    items = []
+    n_frames = s.get("n_frames") or 0
+    total = 8 * n_frames
+    if total:
+        missing, filled = int(dq.get("missing_points") or 0), int(dq.get("filled_points") or 0)
+        found = total - missing - filled
+        text = (f"The network found {100 * found / total:.0f} % of the joint positions (8 joints in each of {n_frames} "
+                f"frames); {filled} positions in short gaps were filled by interpolation and {missing} stayed missing.")
+        low = int(dq.get("low_score_points") or 0)
+        if low:
+            text += f" {low} joint positions were too uncertain for the network and were not used."
+        items.append(text)
+    without = a.analysis.get("frames_without_subject")
+    if without:
+        items.append(f"In {without} video frames no person was found.")
+    n = s.get("n_strides") or {}
+    notes = [str(x) for x in s.get("notes") or []]
+    dropped = [x[len("dropped "):] for x in notes if x.startswith("dropped ")]
+    text = f"{n.get('left', 0)} left and {n.get('right', 0)} right gait cycles were measured."
+    if dropped:
+        text += " Left out: " + "; ".join(dropped) + "."
+    items.append(text)
+    agreement = dq.get("ankle_label_agreement")
+    swapped = sum((dq.get("swapped_frames") or {}).values())
+    if isinstance(agreement, (int, float)) and agreement < 0.75:
+        items.append(f"Which leg is left is uncertain: the network's left/right labels agreed with the legs followed "
+                     f"through their crossings in only {100 * agreement:.0f} % of frames. Left and right values may "
+                     "be exchanged; the numbers for both sides together are not affected.")
+    elif swapped:
+        which = ", ".join(f"{joint}s in {n}" for joint, n in (dq.get("swapped_frames") or {}).items() if n)
+        items.append(f"The network mixed up left and right in some frames ({which} frames); these were put right.")
+    fps = s.get("fps")
+    if isinstance(fps, (int, float)) and fps > 0:
+        from gaitpose.gait.events import TOE_OFF_ERROR_S
+        items.append(f"Events are timed to a fraction of a frame ({1000 / fps:.0f} ms at {fps:g} frames/s). Heel "
+                     "strike is reliable. Toe off comes from the ankle alone (the skeleton has no toe): it may be found "
+                     f"up to {-TOE_OFF_ERROR_S[0]:.2f} s early or {TOE_OFF_ERROR_S[1]:.2f} s late, so stance, swing, "
+                     "double support and the phase symmetry index are less certain than cycle time, cadence and step "
+                     "length.")
+    method = s.get("step_length_method", "")
+    if method and method != "footprints":
+        items.append(f"Step length: {method}.")
+    return [_e(x) for x in items]
+
+
+# --------------------------------------------------------------------------------------------- page
+
+CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;color:#111;max-width:1000px;margin:0 auto;padding:16px;font-size:14px}
+h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:18px 0 6px;border-bottom:2px solid #333}
+table{border-collapse:collapse}td,th{padding:3px 8px;text-align:left;vertical-align:top}
+table.meta th{color:#555;font-weight:normal;padding-left:0}table.meta td{font-weight:600}
+table.key{width:100%}table.key td,table.key th{border-bottom:1px solid #ccc}table.key thead th{border-bottom:2px solid #333}
+td.num,table.key thead th{text-align:right}.unit,.unc,.small{color:#555}.unit{font-weight:normal;font-size:12px}
+.flag-low,.flag-high{background:#fde2c8;font-weight:700}.flag-near{background:#f2f2f2}.mark{font-size:12px}
+.small{font-size:12px}.box{border:2px solid #b36b00;background:#fff8ec;padding:4px 14px;margin:8px 0}
+.box li{margin:4px 0}img.plot{width:100%}.stills{display:flex;flex-wrap:wrap;gap:6px}
+figure{margin:0;break-inside:avoid;display:table}figcaption{display:table-caption;caption-side:bottom;font-size:11px;color:#333;text-align:center}.stills img{height:160px}
+.raw{columns:2;font-family:monospace;font-size:12px}.lead{font-size:15px}
+@page{size:A4;margin:12mm}
+@media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}table,figure,.box{break-inside:avoid}
+ .flag-low,.flag-high,.flag-near,.box{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .stills img{height:120px}section.engineer{break-before:page}}
+"""
+
+
+def render_report(a: Analysis, video: str | Path | None = None) -> str:
+    """The clinical report page for one analysis folder (video: where to take the still frames from)."""
+    s = a.summary
+    rows = kn.key_rows(s, a.norms)
+    meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in header_rows(a))
+    cadence = kn.side_values(s, "cadence_steps_per_min")["both"]
+    speed = kn.side_values(s, "speed_m_s")["both"]
+    n = s.get("n_strides") or {}
+    lead = (f"{sum(n.values()) if n else 0} gait cycles measured; walking speed "
+            f"{kn.round_to(speed, 2)} m/s at {kn.round_to(cadence, 0)} steps/min.")
+    flagged = [r.spec.label.lower() for r in rows if any(f in ("low", "high") for f in r.flags.values())]
+    if flagged:
+        lead += " Outside the normal range: " + ", ".join(flagged) + "."
+    dps = s.get("phase_symmetry_index")
+    dps_text = ""
+    if isinstance(dps, (int, float)) and math.isfinite(dps):
+        dps_text = (f"<p>Phase symmetry index D<sub>ps</sub> = {dps:.2f} (1 = symmetric stance and swing at a 1.2 s "
+                    "cycle; it exceeds 1 when the cycle is shorter than 1.2 s and falls below 1 when it is longer).</p>")
+    plot = cycle_plot_png(s, a.norms)
+    plot_html = (f'<img class=plot alt="hip and knee angle over the gait cycle" src="{_png_uri(plot)}">' if plot else
+                 "<p>No complete gait cycle to draw.</p>")
+    band_note = ("Grey band: the lab's normal curves (mean ± 1 SD)." if (a.norms or {}).get("angles") else
+                 "No normal band: published reference curves are not bundled; pass the lab's own with "
+                 "<code>--norms</code> (<code>gaitpose norms build</code>). Dashed: typical peak knee flexion in "
+                 f"swing of healthy adults, about {KNEE_SWING_PEAK_DEG:.0f}° (Perry &amp; Burnfield 2010).")
+    video_path = Path(video) if video else (Path(str(a.analysis["video"])) if a.analysis.get("video") else None)
+    stills = still_frames(video_path, a.folder, a.events) if video_path is not None else []
+    if stills:
+        stills_html = "<div class=stills>" + "".join(
+            f'<figure><img alt="{_e(c)}" src="data:image/jpeg;base64,{base64.b64encode(j).decode()}">'
+            f"<figcaption>{_e(c)}</figcaption></figure>" for c, j in stills) + "</div>"
+    else:
+        stills_html = "<p>No still frames: " + ("the video was not found." if video_path else
+                                                 "the analysis was made from keypoints, without the video.") + "</p>"
+    quality = "".join(f"<li>{x}</li>" for x in quality_items(a))
+    notes = "".join(f"<li>{_e(x)}</li>" for x in s.get("notes") or [])
+    raw = "".join(f"<li>{_e(f)}</li>" for f in a.files + (["report.html"] if "report.html" not in a.files else []))
+    subject = (a.session.get("subject") or "").strip()
+    title = "Gait report" + (f" — {subject}" if subject else "")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{_e(title)}</h1>
+<table class=meta>{meta}</table>
+<h2>Key numbers</h2>
+<p class=lead>{_e(lead)}</p>
+{key_table(rows)}
+{dps_text}
+{reference_text(rows)}
+<h2>Hip and knee over the gait cycle</h2>
+{plot_html}
+<p class=small>Mean of the measured cycles, shaded ±1 SD; left blue, right orange. {band_note}</p>
+<h2>The walk at heel strikes</h2>
+{stills_html}
+<h2>Data quality</h2>
+<div class=box><ul>{quality}</ul></div>
+<section class=engineer>
+<h2>For the engineer</h2>
+<p class=small>Notes of the analysis:</p><ul class=small>{notes}</ul>
+<p class=small>Raw files in this folder (numbers unrounded; summary.json holds every value above):</p>
+<ul class=raw>{raw}</ul>
+</section>
+</body></html>
+"""
+
+
+def write_report(folder: str | Path, video: str | Path | None = None) -> Path:
+    """Render report.html from the folder's files and write it there (atomically)."""
+    from gaitpose.formats import write_text_atomic
+    a = load_analysis(folder)
+    out = Path(folder) / "report.html"
+    write_text_atomic(out, render_report(a, video))
+    return out
