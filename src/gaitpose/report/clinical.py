@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import csv
 import html
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.report import keynumbers as kn
+from gaitpose.report.figures import figure_png, style_cycle_axes
 from gaitpose.skeleton import JOINTS
 
 MAX_STILLS = 6
@@ -201,17 +201,8 @@ def cycle_plot_png(summary: dict, norms: dict | None) -> bytes | None:
             m, sd = np.array(c["mean"]), np.array(c["sd"])
             ax.plot(pct, m, color=SIDE_COLOURS[side], lw=2, label=f"{side} ({c['n']} cycles)")
             ax.fill_between(pct, m - sd, m + sd, color=SIDE_COLOURS[side], alpha=0.15, lw=0)
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("% of gait cycle (0 = heel strike)")
-        ax.set_ylabel("degrees")
-        ax.set_xlim(0, 100)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=130)
-    plt.close(fig)
-    return buf.getvalue()
+        style_cycle_axes(ax, title)
+    return figure_png(fig, plt, dpi=130)
 
 
 def heel_strike_frames(events: list[dict[str, str]], limit: int = MAX_STILLS) -> list[tuple[int, str, float]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 from pathlib import Path
 
@@ -13,19 +12,12 @@ import numpy as np
 
 from gaitpose.report import keynumbers as kn
 from gaitpose.report.clinical import CSS, SIDE_COLOURS
+from gaitpose.report.figures import figure_png, style_cycle_axes
 from gaitpose.report.record import Record, Session
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _png(fig, plt) -> bytes:
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=120)
-    plt.close(fig)
-    return buf.getvalue()
 
 
 def _session_tick(s: Session, i: int) -> str:
@@ -66,7 +58,7 @@ def trend_plot_png(sessions: list[Session], norms: dict | None) -> bytes:
     axes.ravel()[0].legend(fontsize=7, loc="best")
     if len(specs) > 2:
         axes.ravel()[2].legend(fontsize=7, loc="best")
-    return _png(fig, plt)
+    return figure_png(fig, plt, dpi=120)
 
 
 def curves_plot_png(first: Session, latest: Session) -> bytes | None:
@@ -86,13 +78,8 @@ def curves_plot_png(first: Session, latest: Session) -> bytes | None:
                 if c:
                     ax.plot(pct, c["mean"], style, lw=width, color=SIDE_COLOURS[side],
                             label=f"{side}, {which} ({session.date})")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("% of gait cycle (0 = heel strike)")
-        ax.set_ylabel("degrees")
-        ax.set_xlim(0, 100)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
-    return _png(fig, plt)
+        style_cycle_axes(ax, title)
+    return figure_png(fig, plt, dpi=120)
 
 
 def _uri(png: bytes) -> str:

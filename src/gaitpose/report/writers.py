@@ -3,7 +3,6 @@ written atomically, so a failure leaves no half-written file; report.html comes 
 (gaitpose.report.clinical)."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import numpy as np
 from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, KEYPOINT_COLUMNS, STRIDE_COLUMNS, _cell,
                               write_bytes_atomic, write_csv_atomic, write_json_atomic, write_keypoints_csv,
                               write_text_atomic)
+from gaitpose.report.figures import figure_png
 from gaitpose.skeleton import JOINTS
 
 
@@ -97,7 +97,7 @@ def render_plots(result) -> dict[str, bytes]:
         ax.set_ylabel(f"{joint} (deg)")
         ax.legend(loc="upper right")
     axes[-1].set_xlabel("time (s)  — solid: heel strike, dotted: toe off")
-    out["angles_time.png"] = _png(fig, plt)
+    out["angles_time.png"] = figure_png(fig, plt, dpi=90)
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     pct = np.linspace(0, 100, 101)
@@ -117,16 +117,8 @@ def render_plots(result) -> dict[str, bytes]:
         ax.set_xlabel("% gait cycle")
         ax.set_ylabel("deg")
         ax.legend(fontsize=8)
-    out["cycles.png"] = _png(fig, plt)
+    out["cycles.png"] = figure_png(fig, plt, dpi=90)
     return out
-
-
-def _png(fig, plt) -> bytes:
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return buf.getvalue()
 
 
 def write_all(result, out_dir: Path, session: dict | None = None) -> None:
