@@ -194,3 +194,13 @@ def test_toe_off_search_is_bounded_by_the_heel_strikes_around_it():
     gap = x.copy()
     gap[47] = np.nan
     assert refine_toe_off(gap, 30.0, [20.0, 45.0], fps=10.0, cycle_s=4.0) == pytest.approx(expected)
+
+
+def test_no_positive_autocorrelation_peak_means_no_period():
+    """A short clip's autocorrelation can peak below zero only (here -0.3 at lag 3): 0.8 × a negative
+    maximum lies above it, so no peak qualified and the search raised IndexError; now there is no period."""
+    from gaitpose.gait.events import _first_period
+    acc = np.array([1.0, -0.2, -0.5, -0.3, -0.6, -0.4])
+    assert _first_period(acc, 1, 5) is None
+    acc[3] = 0.5                                  # a positive peak at lag 3 is the period
+    assert _first_period(acc, 1, 5) == 3

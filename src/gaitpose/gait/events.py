@@ -70,7 +70,7 @@ def _first_period(acc: np.ndarray | None, lo: int, hi: int) -> int | None:
         return None
     seg = np.nan_to_num(acc[lo:hi + 1], nan=-np.inf)
     peaks, _ = find_peaks(seg)
-    if len(peaks) == 0:
+    if len(peaks) == 0 or not seg[peaks].max() > 0:     # no positive correlation: no rhythm (a short clip)
         return None
     return lo + int(peaks[np.flatnonzero(seg[peaks] >= 0.8 * seg[peaks].max())[0]])
 
