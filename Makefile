@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup teacher test mutants demo bench data data-stage2 data-synth-real train-cpu clean
+.PHONY: setup teacher test mutants demo bench data data-stage2 data-synth-real teacher-data train-cpu train-cpu-real clean
 
 setup: $(STAMP)
 
@@ -79,6 +79,18 @@ data-synth-real: $(STAMP)
 train-cpu: $(STAMP)
 	$(BIN)/gaitpose train --config configs/cpu_lite_synth.toml
 	$(BIN)/gaitpose train --config configs/cpu_lite_synth_stage2.toml
+
+# The teacher's labels of the real walking clips (needs `make teacher`): the training clips for training,
+# the held-out clips (gaitpose.data.real_split) for scoring only.
+CLIPS = $(BIN)/python -c "import sys; from gaitpose.data.real_split import walking_clips; print(' '.join(map(str, walking_clips('$(SHARED)', sys.argv[1] == 'held-out'))))"
+teacher-data: $(TEACHER_STAMP)
+	$(BIN)/gaitpose teach $$($(CLIPS) train) --every 2 --out data/teacher/train
+	$(BIN)/gaitpose teach $$($(CLIPS) held-out) --every 2 --out data/teacher/val
+
+# Real people (docs/results.md section 7): lite grown into lite_deep on real photographs, the teacher's
+# walking frames and synthetic walkers. Needs `make data teacher-data`. Not yet the bundled model.
+train-cpu-real: $(STAMP)
+	$(BIN)/gaitpose train --config configs/cpu_real_deep.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

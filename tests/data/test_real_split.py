@@ -13,3 +13,14 @@ def test_validation_clips_match_by_path_suffix_only():
     assert is_validation_clip("walking/stage.mp4")
     assert not is_validation_clip("../shared/data/walking/casia-b/002-nm-01.avi")
     assert not is_validation_clip("/tmp/mystage.mp4")             # a suffix must match whole path parts
+
+
+def test_walking_clips_split_into_training_and_held_out(tmp_path):
+    from gaitpose.data.real_split import walking_clips
+    for name in ("walking/stage.mp4", "walking/casia-b/001-nm-01.avi", "walking/casia-b/001-background.avi",
+                 "video/walk_outdoor_sagittal.mp4", "walking/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    assert walking_clips(tmp_path, held_out=False) == [tmp_path / "walking/casia-b/001-nm-01.avi"]
+    assert walking_clips(tmp_path, held_out=True) == [tmp_path / "video/walk_outdoor_sagittal.mp4",
+                                                      tmp_path / "walking/stage.mp4"]

@@ -43,3 +43,17 @@ def is_validation_clip(path: str | Path) -> bool:
     """Whether a clip (any path ending in one of VAL_CLIPS, e.g. ../shared/data/walking/stage.mp4) is held out."""
     posix = Path(path).as_posix()
     return any(posix == clip or posix.endswith("/" + clip) for clip in VAL_CLIPS)
+
+
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv")
+
+
+def walking_clips(shared_data: str | Path, held_out: bool) -> list[Path]:
+    """The walking clips under SHARED/walking and SHARED/video, sorted: the held-out ones or the others.
+
+    The CASIA-B background plate (`*-background.avi`, an empty lab) is not a walking clip."""
+    root = Path(shared_data)
+    clips = sorted(p for folder in ("walking", "video") if (root / folder).is_dir()
+                   for p in (root / folder).rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES
+                   and not p.stem.endswith("-background"))
+    return [p for p in clips if is_validation_clip(p) == held_out]
