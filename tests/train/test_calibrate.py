@@ -69,6 +69,12 @@ def test_calibrate_checkpoint_stores_the_threshold_that_analyze_then_uses(tmp_pa
     assert backend.min_score == 0.4
     assert resolve_min_score(None, backend) == 0.4 and resolve_min_score(0.2, backend) == 0.2
     assert torch.load(weights, weights_only=False)["calibration"]["kept_precision"] == 1.0
+    # the shipped model made from it keeps the threshold, in the fp16 checkpoint and in its ONNX export
+    from gaitpose.predict.export import bundle_checkpoint
+    from gaitpose.predict.onnx_runtime import OnnxKeypointModel
+    shipped = bundle_checkpoint(weights, tmp_path / "shipped.pt")
+    assert torch.load(shipped, weights_only=False)["min_score"] == 0.4
+    assert OnnxKeypointModel(shipped.with_suffix(".onnx")).min_score == 0.4
 
 
 def test_without_calibration_the_default_is_0_3_and_a_bad_min_score_is_named():

@@ -114,11 +114,11 @@ def bundle_checkpoint(src: str | Path, dst: str | Path | None = None) -> Path:
     and its ONNX export next to it (same weights), which `analyze` runs on the CPU."""
     dst = Path(dst) if dst is not None else bundled_weights()
     model, meta = load_model(src)
-    keep = {k: meta[k] for k in ("epoch", "step", "val_metrics") if k in meta}
+    keep = {k: meta[k] for k in ("epoch", "step", "val_metrics", "min_score", "calibration") if k in meta}
     keep["source"] = str(src)
     save_checkpoint(dst, model, input_size=meta["input_size"], config=meta.get("config", {}), extra=keep, half=True)
     shipped, _ = load_model(dst)           # export what ships: the fp16 weights, read back as float32
-    export_onnx(shipped, int(meta["input_size"]), dst.with_suffix(".onnx"))
+    export_onnx(shipped, int(meta["input_size"]), dst.with_suffix(".onnx"), min_score=meta.get("min_score"))
     return dst
 
 
