@@ -30,6 +30,7 @@ from gaitpose.gait.geometry import pelvis
 from gaitpose.skeleton import SIDE_JOINTS, SIDES
 
 TOE_OFF_SPEED_FRACTION = 0.10
+HEEL_STRIKE_SPEED_FRACTION: float | None = None
 # Detected − true toe off (s), the range this method reached on the 48 synthetic walkers of
 # `python -m gaitpose.gait.validate` (−0.148 … +0.200 s; docs/results.md) with about 50 ms to spare. The ankle
 # alone cannot pin toe off down (the skeleton has no toe), so every analysis states this range;
@@ -131,9 +132,11 @@ def detect_events(xy_tx8x2: np.ndarray, fps: float, direction: int) -> tuple[dic
     for side, x in signals.items():
         hs = extrema(x, fps, cycle_s, maximum=True)
         ankle = direction * xy_tx8x2[:, SIDE_JOINTS[side]["ankle"], 0]
+        zeni_to = extrema(x, fps, cycle_s, maximum=False)
+        if HEEL_STRIKE_SPEED_FRACTION is not None:
+            hs = [refine_heel_strike(ankle, h, zeni_to, fps, cycle_s, HEEL_STRIKE_SPEED_FRACTION) for h in hs]
         events[side]["heel_strike"] = hs
-        events[side]["toe_off"] = [refine_toe_off(ankle, to, hs, fps, cycle_s)
-                                   for to in extrema(x, fps, cycle_s, maximum=False)]
+        events[side]["toe_off"] = [refine_toe_off(ankle, to, hs, fps, cycle_s) for to in zeni_to]
     return events, cycle_s
 
 
@@ -164,3 +167,33 @@ def refine_toe_off(ankle_fwd_t: np.ndarray, zeni_to: float, heel_strikes: list[f
     if i == start or not np.isfinite(rel[i - 1]):
         return zeni_to
     return float(i - 1 + (level - rel[i - 1]) / (rel[i] - rel[i - 1]))
+
+
+def refine_heel_strike(ankle_fwd_t: np.ndarray, zeni_hs: float, toe_offs: list[float], fps: float,
+                       cycle_s: float, fraction: float) -> float:
+    """Heel strike (fractional frame) where the ankle's forward speed, measured from its speed in the
+    following foot flat, first falls through `fraction` of the swing's peak speed after that peak;
+    `zeni_hs` when the speed cannot be read."""
+    v = np.gradient(ankle_fwd_t)
+    prev = [t for t in toe_offs if t < zeni_hs]
+    nxt = [t for t in toe_offs if t > zeni_hs]
+    start = int(np.ceil(prev[-1])) if prev else int(max(0, zeni_hs - 0.5 * cycle_s * fps))
+    stop = int(np.floor(nxt[0])) if nxt else int(min(len(v) - 1, zeni_hs + 0.5 * cycle_s * fps))
+    z = int(round(zeni_hs))
+    swing = v[start:z + 1]
+    stance = v[z:stop]
+    if len(stance) < 3 or len(swing) < 3 or not np.isfinite(swing).all():
+        return zeni_hs
+    n = len(stance)
+    mid_stance = stance[n // 4: max(n // 4 + 1, 3 * n // 4)]
+    if not np.isfinite(mid_stance).any():
+        return zeni_hs
+    rel = v - float(np.nanmedian(mid_stance))
+    peak = start + int(np.argmax(rel[start:z + 1]))
+    level = fraction * rel[peak]
+    i = peak
+    while i < stop and np.isfinite(rel[i + 1]) and rel[i + 1] > level:
+        i += 1
+    if i >= stop or not np.isfinite(rel[i + 1]):
+        return zeni_hs
+    return float(i + (rel[i] - level) / (rel[i] - rel[i + 1]))

@@ -59,6 +59,7 @@ class GaitResult:
     notes: list[str]
     forward_m: dict[str, np.ndarray] | None = None  # forward ankle position (m) per side (belt frame)
     norms: dict | None = None
+    plane_xy_tx8x2: np.ndarray | None = None  # the camera-plane joints the events were found in (floor level, y up)
 
 
 def segment_lengths(options: GaitOptions) -> tuple[dict[str, float], dict[str, float]] | None:
@@ -221,7 +222,8 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     summary["notes"] = notes
     kp_out = kp_clean.copy()
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
-                      summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms)
+                      summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms,
+                      plane_xy_tx8x2=xy)
 
 
 def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction: int, treadmill: bool,
