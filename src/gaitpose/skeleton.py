@@ -20,6 +20,12 @@ NUM_BONES = len(BONES)
 FLIP_PAIRS: tuple[tuple[int, int], ...] = ((0, 1), (2, 3), (4, 5), (6, 7))
 
 SIDES: tuple[str, ...] = ("left", "right")
+
+# Optional foot points (issue 13): not part of the 8-joint network, read from other tools' tracks
+# (and the teacher) so that heel strike comes from the heel and toe off from the toe.
+FOOT_POINTS: tuple[str, ...] = ("left_heel", "right_heel", "left_toe", "right_toe")
+FOOT_INDEX: dict[str, dict[str, int]] = {side: {part: FOOT_POINTS.index(f"{side}_{part}") for part in ("heel", "toe")}
+                                         for side in ("left", "right")}
 # Per side, the joint index of each segment end: side -> {"shoulder","hip","knee","ankle"}.
 SIDE_JOINTS: dict[str, dict[str, int]] = {
     side: {part: JOINT_INDEX[f"{side}_{part}"] for part in ("shoulder", "hip", "knee", "ankle")}

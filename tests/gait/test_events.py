@@ -109,13 +109,19 @@ def _cosine_swing_walk(n_frames: int = 400, stride: float = 100.0, direction: in
 #   s = acos(0.6) / 2π = 0.14758, i.e. 5.903 frames into the swing (the minimum, Zeni's toe off) and
 #   5.903 frames before its end (the maximum, Zeni's heel strike): left heel strikes at 94.097, 194.097,
 #   294.097, right ones 50 frames later (44.097 … 344.097).
-# * toe-off refinement: the central difference of the foot's position gives the speed 2.5 (1 − cos 2πs ·
-#   sin(ω)/ω), ω = 2π/40 (sin ω/ω = 0.995893), peak 4.98973 at mid-swing; foot-flat speed 0; 10 % of
-#   the peak is 0.498973, reached where cos 2πs = (1 − 0.199589)/0.995893 = 0.803712, s = 0.101496:
-#   4.060 frames into the swing (64.060 for the left foot's first swing), versus 65.903 unrefined.
+# * with the foot as heel and toe (foot points), the speeds are read: the central difference of the
+#   foot's position gives the speed 2.5 (1 − cos 2πs · sin(ω)/ω), ω = 2π/40 (sin ω/ω = 0.995893), peak
+#   4.98973 at mid-swing; foot-flat speed 0. Toe off: 10 % of the peak (FOOT_TOE_OFF_FRACTION),
+#   0.498973, reached where cos 2πs = (1 − 0.199589)/0.995893 = 0.803712, s = 0.101496: 4.060 frames
+#   into the swing. Heel strike: 20 % of the peak (FOOT_HEEL_STRIKE_FRACTION), 0.997946, where
+#   cos 2πs = (1 − 0.399178)/0.995893 = 0.603299 on the way down, s = 1 − 0.146926: 34.123 frames into
+#   the swing on the exact curve; the speed is interpolated linearly between frames 34 (1.03657) and
+#   35 (0.73949), which puts the crossing at 34.130, 5.870 frames before the swing ends.
 HS_LEFT = [94.097, 194.097, 294.097]
 HS_RIGHT = [44.097, 144.097, 244.097, 344.097]
+SWING_INTO_ZENI_TO = 5.903
 SWING_INTO_TO = 4.060
+HS_BEFORE_SWING_END = 5.870
 
 
 @pytest.mark.parametrize("direction", [1, -1])
@@ -128,9 +134,35 @@ def test_detect_events_on_a_walk_worked_by_hand(direction):
     assert events["right"]["heel_strike"] == pytest.approx(HS_RIGHT, abs=0.02)
     # Toe offs inside the walk: the left foot's swings start at 60, 160, 260, 360; the right's at 110, 210,
     # 310 (the one at 10 is 10 frames into the record: its minimum at 15.9 stands only ~16 units above
-    # the record's first frame, under 30 % of the signal's range, so it is no event).
-    assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (60, 160, 260, 360)], abs=0.03)
-    assert events["right"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (110, 210, 310)], abs=0.03)
+    # the record's first frame, under 30 % of the signal's range, so it is no event). The parabola
+    # through three frames puts the minimum within 0.02 of a frame of the exact one.
+    assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_ZENI_TO for s in (60, 160, 260, 360)], abs=0.03)
+    assert events["right"]["toe_off"] == pytest.approx([s + SWING_INTO_ZENI_TO for s in (110, 210, 310)], abs=0.03)
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_detect_events_from_heel_and_toe_worked_by_hand(direction):
+    # The same walk with each foot's heel and toe moving exactly as its ankle (a foot reduced to a point):
+    # the events now come from their speeds (worked out above).
+    from gaitpose.gait.events import detect_events
+    from gaitpose.skeleton import FOOT_INDEX, SIDE_JOINTS
+
+    xy = _cosine_swing_walk(direction=direction)
+    feet = np.full((len(xy), 4, 2), np.nan)
+    for side in ("left", "right"):
+        for part in ("heel", "toe"):
+            feet[:, FOOT_INDEX[side][part]] = xy[:, SIDE_JOINTS[side]["ankle"]]
+    events, _ = detect_events(xy, fps=100.0, direction=direction, feet_xy_tx4x2=feet)
+    assert events["left"]["heel_strike"] == pytest.approx([e - HS_BEFORE_SWING_END for e in (100, 200, 300)], abs=0.01)
+    assert events["right"]["heel_strike"] == pytest.approx([e - HS_BEFORE_SWING_END for e in (50, 150, 250, 350)],
+                                                           abs=0.01)
+    assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (60, 160, 260, 360)], abs=0.01)
+    assert events["right"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (110, 210, 310)], abs=0.01)
+    # a side whose foot points are missing in more than a fifth of the frames falls back to the ankle
+    feet[:100, FOOT_INDEX["right"]["toe"]] = np.nan
+    events, _ = detect_events(xy, fps=100.0, direction=direction, feet_xy_tx4x2=feet)
+    assert events["right"]["toe_off"] == pytest.approx([s + SWING_INTO_ZENI_TO for s in (110, 210, 310)], abs=0.03)
+    assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_TO for s in (60, 160, 260, 360)], abs=0.01)
 
 
 def test_toe_off_refinement_by_hand_overground_and_on_a_belt():

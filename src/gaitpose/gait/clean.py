@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
-from gaitpose.skeleton import FLIP_PAIRS, SIDE_JOINTS, SIDES
+from gaitpose.skeleton import FLIP_PAIRS, FOOT_INDEX, SIDE_JOINTS, SIDES
 
 # Winter (2009), Biomechanics and Motor Control of Human Movement, §3.4.4: a 2nd-order Butterworth run
 # forwards and backwards is a 4th-order zero-lag filter whose -3 dB point falls at 0.802 of the design
@@ -225,3 +225,24 @@ def clean_keypoints(kp_tx8x3: np.ndarray, fps: float, min_score: float, max_gap_
     report.filled_points, report.missing_points = before - after, after
     report.filtered = cutoff_hz / _DOUBLE_PASS_CORRECTION < 0.95 * fps / 2
     return kp, report
+
+
+def clean_feet(feet_tx4x3: np.ndarray, ankles_tx2x2: np.ndarray, fps: float, min_score: float, max_gap_s: float,
+               cutoff_hz: float) -> np.ndarray:
+    """Foot points (skeleton.FOOT_POINTS order, pixels) → score threshold, each heel and toe given to
+    the leg whose cleaned ankle (left, right) is nearer in that frame (their labels get exchanged like
+    the legs'), gap filling and the same low-pass as the joints."""
+    feet, _ = apply_score_threshold(feet_tx4x3, min_score)
+    for part in ("heel", "toe"):
+        i, j = FOOT_INDEX["left"][part], FOOT_INDEX["right"][part]
+        a, b = feet[:, i, :2], feet[:, j, :2]
+        left, right = ankles_tx2x2[:, 0], ankles_tx2x2[:, 1]
+        kept = np.linalg.norm(a - left, axis=1) + np.linalg.norm(b - right, axis=1)
+        crossed = np.linalg.norm(a - right, axis=1) + np.linalg.norm(b - left, axis=1)
+        swap = np.isfinite(kept) & np.isfinite(crossed) & (crossed < kept)
+        feet[swap, i], feet[swap, j] = feet[swap, j].copy(), feet[swap, i].copy()
+    max_gap = int(np.floor(max_gap_s * fps + 1e-9))
+    for k in range(feet.shape[1]):
+        for c in range(2):
+            feet[:, k, c] = lowpass(fill_short_gaps(feet[:, k, c], max_gap), fps, cutoff_hz)
+    return feet

@@ -11,7 +11,7 @@ import numpy as np
 from gaitpose.errors import GaitposeError
 from gaitpose.gait.geometry import Camera
 from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints, write_gait_outputs
-from gaitpose.gait.readers import read_angles_csv, read_tracks
+from gaitpose.gait.readers import read_angles_csv, read_feet, read_tracks
 
 
 def parse_pair(text: str | None, name: str) -> tuple[float, float] | None:
@@ -59,7 +59,10 @@ def run_gait(args) -> int:
     if not (math.isfinite(fps) and fps > 0):
         raise GaitposeError(f"--fps: expected a positive frame rate, got {fps}")
     options = gait_options_from_args(args)
-    result = analyze_keypoints(kp, fps, options, frames=frames)
+    feet, feet_note = read_feet(args.keypoints)
+    result = analyze_keypoints(kp, fps, options, frames=frames, feet_tx4x3=feet)
+    if feet_note:
+        result.notes.insert(0, feet_note)
     session = session_info(options.camera, args.subject, args.session_label, args.date,
                            keypoints_source=f"read from {Path(args.keypoints).name}")
     write_gait_outputs(result, args.out, session)

@@ -19,7 +19,7 @@ from gaitpose.data.walker import SHANK_RATIO, THIGH_RATIO  # Winter (2009) ratio
 from gaitpose.errors import GaitposeError
 from gaitpose.gait import clean as clean_mod
 from gaitpose.gait import cycles, events as events_mod, geometry, spatiotemporal as st
-from gaitpose.skeleton import SIDE_JOINTS, SIDES
+from gaitpose.skeleton import FOOT_POINTS, SIDE_JOINTS, SIDES
 
 LOW_SCORE_HINT = 0.3   # share of joints below --min-score from which a failure suggests lowering it
 # Below this share of frames agreeing (see clean.ankle_labels_by_crossings) the report warns that the
@@ -95,8 +95,11 @@ def _side_stat(values: dict[str, list[float]]) -> dict[str, float]:
 
 
 def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOptions | None = None,
-                      frames: np.ndarray | None = None) -> GaitResult:
-    """Keypoint tracks → angles, events, strides, summary. Raises GaitposeError on unusable input."""
+                      frames: np.ndarray | None = None, feet_tx4x3: np.ndarray | None = None) -> GaitResult:
+    """Keypoint tracks → angles, events, strides, summary. Raises GaitposeError on unusable input.
+
+    `feet_tx4x3` (optional; skeleton.FOOT_POINTS: heels and toe tips, pixels): heel strike then comes
+    from the heel and toe off from the toe, per side where they were found in most frames."""
     options = options or GaitOptions()
     if not (np.isfinite(fps) and fps > 0):
         raise GaitposeError(f"fps: expected a positive frame rate, got {fps}")
@@ -155,7 +158,17 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         treadmill = True
     angles = geometry.joint_angles(xy, direction)
 
-    ev, cycle_est = events_mod.detect_events(xy, fps, direction)
+    feet_xy = None
+    if feet_tx4x3 is not None:
+        feet = np.asarray(feet_tx4x3, float)
+        if feet.shape != (T, len(FOOT_POINTS), 3):
+            raise GaitposeError(f"foot points: expected T×{len(FOOT_POINTS)}×3 with T = {T}, got {feet.shape}")
+        ankles = kp_clean[:, [SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]], :2]
+        feet = clean_mod.clean_feet(feet, ankles, fps, options.min_score, options.max_gap_s, options.cutoff_hz)
+        feet_xy = geometry.rotate(geometry.to_camera_plane(feet, options.camera), -floor_rad)
+    ev, cycle_est = events_mod.detect_events(xy, fps, direction, feet_xy)
+    event_source = {s: "heel and toe" if feet_xy is not None and events_mod.feet_usable(feet_xy, s) else "ankle"
+                    for s in SIDES}
     valid = {s: np.isfinite(xy[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy)[:, 0]) for s in SIDES}
     strides = st.build_strides(ev, valid, fps)
     if len(strides.strides) < 2:
@@ -170,9 +183,19 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
                             f"the walk is too short or the legs were not tracked{hint}")
     st.add_double_support(strides, ev, fps)
     early_s, late_s = events_mod.TOE_OFF_ERROR_S
-    notes.append(f"toe off comes from the ankle alone (the skeleton has no toe): on synthetic walkers it was found "
-                 f"up to {-early_s:.2f} s early and up to {late_s:.2f} s late (late in slow gait), so stance, swing, "
-                 "double support and D_ps are less certain than cycle time, cadence and step length")
+    if "ankle" in event_source.values():
+        real_early, real_late = events_mod.TOE_OFF_ERROR_REAL_S
+        notes.append(f"toe off comes from the ankle alone (the skeleton has no toe): on real walks (motion capture) 90 % "
+                     f"of toe offs were found within {-real_early:.2f} s early and {real_late:.2f} s late, on synthetic "
+                     f"walkers up to {-early_s:.2f} s early and {late_s:.2f} s late (late in slow, asymmetric gait), so "
+                     "stance, swing, double support and D_ps are less certain than cycle time, cadence and step length")
+    else:
+        real_early, real_late = events_mod.TOE_OFF_ERROR_REAL_FEET_S
+        notes.append(f"heel strike from the heel, toe off from the toe: on real walks (motion capture) 90 % of toe offs "
+                     f"were found within {-real_early:.2f} s early and {real_late:.2f} s late")
+    if feet_tx4x3 is not None and "ankle" in event_source.values():
+        notes.append("heel and toe points were given but found in too few frames for "
+                     + " and ".join(s for s in SIDES if event_source[s] == "ankle") + ": its events come from the ankle")
 
     forward_m = None
     step_method = "none (give --height-m or --thigh-m/--shank-m)"
@@ -219,6 +242,7 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         max_lag = int(min(2.0, 0.45 * cycle_s if np.isfinite(cycle_s) else 2.0) * fps)
         summary["similarity"] = {c: similarity(angles[c], np.asarray(ref, float), max_lag=max_lag)
                                  for c, ref in options.reference_angles.items() if c in angles}
+    summary["event_source"] = event_source
     summary["notes"] = notes
     kp_out = kp_clean.copy()
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,

@@ -10,7 +10,7 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import ANGLE_COLUMNS, read_keypoints_csv
-from gaitpose.skeleton import JOINTS
+from gaitpose.skeleton import FOOT_POINTS, JOINTS
 
 # OpenPose keypoint indices of our 8 joints: BODY_25 and COCO-18 share these (OpenPose output docs).
 OPENPOSE_INDEX = {"left_shoulder": 5, "right_shoulder": 2, "left_hip": 12, "right_hip": 9,
@@ -20,6 +20,10 @@ OPENPOSE_COCO18_INDEX = {"left_shoulder": 5, "right_shoulder": 2, "left_hip": 11
 # Marker names used by Pose2Sim / Sports2D .trc files (HALPE/COCO/BODY_25 models), per joint.
 TRC_NAMES = {j: (j, "".join(w.capitalize() for w in j.split("_")),
                  ("L" if j.startswith("left") else "R") + j.split("_")[1].capitalize()) for j in JOINTS}
+# Foot markers (optional): ours, and Halpe-26's heel and big toe (Pose2Sim / Sports2D).
+TRC_FOOT_NAMES = {p: (p, "".join(w.capitalize() for w in p.split("_")),
+                      ("L" if p.startswith("left") else "R") + ("Heel" if p.endswith("heel") else "BigToe"))
+                  for p in FOOT_POINTS}
 
 
 def read_openpose_folder(folder: Path) -> np.ndarray:
@@ -73,6 +77,64 @@ def read_trc(path: Path) -> tuple[np.ndarray, float]:
                 continue
             kp[t, k] = (x, -y, 1.0)  # Y up → image-like y down
     return kp, fps
+
+
+def _feet_found(path: Path, present: list[str]) -> str:
+    """'' when all four foot points or none are there; else the one-line note why the feet are not used."""
+    if not present or len(present) == len(FOOT_POINTS):
+        return ""
+    missing = [p for p in FOOT_POINTS if p not in present]
+    return (f"{path.name}: foot points {', '.join(missing)} missing (have {', '.join(present)}): heel strike and "
+            "toe off come from the ankles")
+
+
+def read_feet(path: str | Path) -> tuple[np.ndarray | None, str]:
+    """The optional heel and toe tracks of a keypoints.csv (`left_heel_x`, …) or a .trc file (`LHeel`,
+    `LBigToe`, …) → (T×4×3 pixels in skeleton.FOOT_POINTS order, or None, and a note when some but not
+    all four were there). An OpenPose folder has none here."""
+    path = Path(path)
+    if path.is_dir() or not path.is_file():
+        return None, ""
+    if path.suffix.lower() == ".trc":
+        lines = path.read_text().splitlines()
+        names = [n.strip() for n in lines[3].split("\t")[2::3]] if len(lines) > 3 else []
+        col = {}
+        for p, options in TRC_FOOT_NAMES.items():
+            for name in options:
+                if name in names:
+                    col[p] = 2 + 3 * names.index(name)
+                    break
+        note = _feet_found(path, list(col))
+        if note or not col:
+            return None, note
+        rows = [ln.split("\t") for ln in lines[5:] if ln.strip()]
+        feet = np.full((len(rows), len(FOOT_POINTS), 3), np.nan)
+        for t, r in enumerate(rows):
+            for k, p in enumerate(FOOT_POINTS):
+                try:
+                    feet[t, k] = (float(r[col[p]]), -float(r[col[p] + 1]), 1.0)
+                except (ValueError, IndexError):
+                    continue
+        return feet, ""
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        present = [p for p in FOOT_POINTS if f"{p}_x" in header and f"{p}_y" in header]
+        note = _feet_found(path, present)
+        if note or not present:
+            return None, note
+        rows = list(reader)
+    feet = np.full((len(rows), len(FOOT_POINTS), 3), np.nan)
+    for t, row in enumerate(rows):
+        for k, p in enumerate(FOOT_POINTS):
+            try:
+                x, y = float(row.get(f"{p}_x") or "nan"), float(row.get(f"{p}_y") or "nan")
+                score = float(row.get(f"{p}_score") or 1.0)
+            except ValueError:
+                raise GaitposeError(f"{path}: columns of {p}: not a number in row {t + 1}") from None
+            if math.isfinite(x) and math.isfinite(y):
+                feet[t, k] = (x, y, score)
+    return feet, ""
 
 
 def read_tracks(path: str | Path) -> tuple[np.ndarray, np.ndarray, float | None]:

@@ -315,10 +315,14 @@ def quality_items(a: Analysis) -> list[str]:
         items.append(f"The network mixed up left and right in some frames ({which} frames); these were put right.")
     fps = s.get("fps")
     if isinstance(fps, (int, float)) and fps > 0:
-        from gaitpose.gait.events import TOE_OFF_ERROR_S
-        items.append(f"Events are timed to a fraction of a frame ({1000 / fps:.0f} ms at {fps:g} frames/s). Heel "
-                     "strike is reliable. Toe off comes from the ankle alone (the skeleton has no toe): it may be found "
-                     f"up to {-TOE_OFF_ERROR_S[0]:.2f} s early or {TOE_OFF_ERROR_S[1]:.2f} s late, so stance, swing, "
+        from gaitpose.report.keynumbers import toe_off_error_s
+        early_s, late_s = toe_off_error_s(s)
+        if set((s.get("event_source") or {}).values()) == {"heel and toe"}:
+            how = "Heel strike comes from the heel and toe off from the toe (foot points were given): on real walks"
+        else:
+            how = "Heel strike is reliable. Toe off comes from the ankle alone (the skeleton has no toe): it"
+        items.append(f"Events are timed to a fraction of a frame ({1000 / fps:.0f} ms at {fps:g} frames/s). {how} "
+                     f"may be found up to {-early_s:.2f} s early or {late_s:.2f} s late, so stance, swing, "
                      "double support and the phase symmetry index are less certain than cycle time, cadence and step "
                      "length.")
     method = s.get("step_length_method", "")

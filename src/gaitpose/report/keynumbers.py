@@ -91,20 +91,28 @@ def _mean(a: float, b: float) -> float:
     return sum(vals) / len(vals) if vals else math.nan
 
 
+def toe_off_error_s(summary: dict) -> tuple[float, float]:
+    """How early (negative) and late toe off may be found: from the toe when every side's events came
+    from foot points (the range on real walks), else from the ankle (the wider synthetic-walker range)."""
+    from gaitpose.gait.events import TOE_OFF_ERROR_REAL_FEET_S, TOE_OFF_ERROR_S  # here: scipy loads with gait.events
+    sources = set((summary.get("event_source") or {}).values())
+    return TOE_OFF_ERROR_REAL_FEET_S if sources == {"heel and toe"} else TOE_OFF_ERROR_S
+
+
 def uncertainty(spec: Spec, summary: dict) -> tuple[float, float]:
     """(minus, plus) the true value may lie below / above the measured one, in the number's unit.
 
     For stance, swing and double support the toe-off timing dominates: toe off is found up to
-    -TOE_OFF_ERROR_S[0] s early and TOE_OFF_ERROR_S[1] s late (gait.events). A late toe off lengthens the
+    `toe_off_error_s` early and late (gait.events). A late toe off lengthens the
     measured stance and shortens the swing; double support ends in a toe off twice per cycle (the other foot's,
     then its own), so its error is twice that."""
     if spec.uncertainty != "toe_off":
         return spec.uncertainty  # type: ignore[return-value]
-    from gaitpose.gait.events import TOE_OFF_ERROR_S   # here: gait.events loads scipy, `record add` needs none
+    early_s, late_s = toe_off_error_s(summary)
     cycle = side_values(summary, "gait_cycle_s")["both"]
     if not cycle > 0:
         return (math.nan, math.nan)
-    early_pct, late_pct = -100 * TOE_OFF_ERROR_S[0] / cycle, 100 * TOE_OFF_ERROR_S[1] / cycle
+    early_pct, late_pct = -100 * early_s / cycle, 100 * late_s / cycle
     if spec.key == "stance_pct":
         return (late_pct, early_pct)
     if spec.key == "double_support_pct":
