@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from gaitpose.errors import GaitposeError
-from gaitpose.skeleton import JOINTS
+from gaitpose.skeleton import FOOT_POINTS, JOINTS
 
 KEYPOINT_COLUMNS: tuple[str, ...] = ("frame", "time_s") + tuple(
     f"{joint}_{field}" for joint in JOINTS for field in ("x", "y", "score")
@@ -104,11 +104,19 @@ def write_json_atomic(path: str | os.PathLike, obj: Any) -> None:
 
 
 def write_keypoints_csv(path: str | os.PathLike, keypoints_tx8x3: np.ndarray, fps: float,
-                        frames: Sequence[int] | None = None) -> None:
-    """keypoints.csv: T×8×3 [x, y, score] in original-frame pixels; NaN x/y → empty cells."""
+                        frames: Sequence[int] | None = None, feet_tx4x3: np.ndarray | None = None) -> None:
+    """keypoints.csv: T×8×3 [x, y, score] in original-frame pixels; NaN x/y → empty cells. With
+    `feet_tx4x3` (skeleton.FOOT_POINTS) their `left_heel_x, …` columns follow the joints'."""
     kp = np.asarray(keypoints_tx8x3, dtype=float)
     if kp.ndim != 3 or kp.shape[1:] != (len(JOINTS), 3):
         raise ValueError(f"keypoints must be T×{len(JOINTS)}×3, got {kp.shape}")
+    columns = KEYPOINT_COLUMNS
+    if feet_tx4x3 is not None:
+        feet = np.asarray(feet_tx4x3, dtype=float)
+        if feet.shape != (len(kp), len(FOOT_POINTS), 3):
+            raise ValueError(f"foot points must be T×{len(FOOT_POINTS)}×3 with T = {len(kp)}, got {feet.shape}")
+        kp = np.concatenate([kp, feet], axis=1)
+        columns = KEYPOINT_COLUMNS + tuple(f"{p}_{c}" for p in FOOT_POINTS for c in ("x", "y", "score"))
     frames = list(range(len(kp))) if frames is None else list(frames)
     rows = []
     for frame, joints in zip(frames, kp):
@@ -117,7 +125,7 @@ def write_keypoints_csv(path: str | os.PathLike, keypoints_tx8x3: np.ndarray, fp
             found = math.isfinite(x) and math.isfinite(y)
             row += [x, y, s] if found else [None, None, None]
         rows.append(row)
-    write_csv_atomic(path, KEYPOINT_COLUMNS, rows)
+    write_csv_atomic(path, columns, rows)
 
 
 def read_keypoints_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

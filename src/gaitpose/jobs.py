@@ -29,8 +29,10 @@ def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gai
     session = session or session_info(gait_options.camera)
     session = {**session, "video": str(Path(video).resolve())}
 
-    def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray, min_score: float):
-        result = analyze_keypoints(keypoints, fps, replace(gait_options, min_score=min_score), frames=frames)
+    def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray, min_score: float,
+                 feet: np.ndarray | None = None):
+        result = analyze_keypoints(keypoints, fps, replace(gait_options, min_score=min_score), frames=frames,
+                                   feet_tx4x3=feet)
         write_gait_outputs(result, out_dir, session)
         results.append(result)
         events = [(side, kind, int(round(absolute_frame(result, f))))

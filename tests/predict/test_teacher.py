@@ -184,3 +184,45 @@ def test_a_joint_the_source_did_not_find_is_wrong_and_left_out_of_the_pixel_erro
     m = keypoint_metrics(pred, gt, np.array([2.0]))
     assert m["pcks@0.1"] == pytest.approx(7 / 8) and m["missing_predictions"] == 1
     assert m["mean_px_error"] == pytest.approx(1.5) and np.isnan(m["per_joint"]["right_knee"]["mean_px_error"])
+
+
+class _FakeTeacherWithFeet(_FakeTeacher):
+    """Answers the 8 joints at the centre and the 4 foot points (and the nose) 10 input px below it."""
+
+    def __init__(self, input_size=512, static=False, extra_points=False):
+        super().__init__(input_size, static, extra_points)
+        self.n_points = 13 if extra_points else 8
+
+    def __call__(self, images):
+        centre = (images.shape[1] - 1) / 2
+        out = np.full((len(images), self.n_points, 3), centre)
+        out[:, 8:, 1] += 10
+        out[..., 2] = 0.9
+        return out
+
+
+def test_analyze_gives_the_teachers_feet_to_the_gait_step(tmp_path, monkeypatch):
+    from gaitpose.predict.analyze import AnalyzeOptions, analyze_video
+    from gaitpose.gait.readers import read_feet
+    import gaitpose.predict.teacher as teacher
+
+    monkeypatch.setattr(teacher, "TeacherBackend", _FakeTeacherWithFeet)
+    video = tmp_path / "room.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 64))
+    for k in range(4):
+        writer.write(np.full((64, 64, 3), 80 + k, np.uint8))
+    writer.release()
+    seen = {}
+
+    def run_gait(keypoints, fps, frames, min_score, feet):
+        seen["joints"], seen["feet"] = keypoints, feet
+        return {}, []
+
+    analyze_video(video, tmp_path / "out", AnalyzeOptions(keypoints="mediapipe", progress=False, overlay=False,
+                                                          follow=False), run_gait)
+    # the 64 px input is the whole 64 px frame: joints at (31.5, 31.5), feet 10 px lower
+    assert seen["joints"].shape == (4, 8, 3) and seen["feet"].shape == (4, 4, 3)
+    np.testing.assert_allclose(seen["feet"][:, :, :2], np.broadcast_to([31.5, 41.5], (4, 4, 2)))
+    feet, note = read_feet(tmp_path / "out" / "keypoints_raw.csv")
+    assert note == ""
+    np.testing.assert_allclose(feet, seen["feet"])

@@ -18,6 +18,7 @@ from gaitpose.predict.backends import make_backend
 from gaitpose.predict.follow import FollowParams
 from gaitpose.predict.track import Tracks, track_video
 from gaitpose.predict.video import VideoInfo, iter_frames, probe_video
+from gaitpose.skeleton import FOOT_POINTS, NUM_JOINTS
 
 
 DEFAULT_MIN_SCORE = 0.3     # for a model without a calibrated threshold (and the teacher)
@@ -46,10 +47,11 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
                   run_gait: Callable[[np.ndarray, float, np.ndarray], Any] | None = None) -> dict[str, Any]:
     """Run the whole job; returns the analysis record written to `analysis.json`.
 
-    `run_gait(keypoints T×8×3, fps, frames T, min_score)` does the gait analysis and writes its files into
-    `out_dir`, returning (angles dict of T arrays, events list of (side, event, frame)) for the overlay.
-    The network's own tracks are kept as `keypoints_raw.csv` (and as `keypoints.csv` until the gait
-    step replaces it with the cleaned tracks).
+    `run_gait(keypoints T×8×3, fps, frames T, min_score, feet T×4×3 or None)` does the gait analysis and
+    writes its files into `out_dir`, returning (angles dict of T arrays, events list of (side, event,
+    frame)) for the overlay. The network's own tracks are kept as `keypoints_raw.csv` (and as
+    `keypoints.csv` until the gait step replaces it with the cleaned tracks); a backend that finds the
+    heels and toe tips (the teacher) adds their columns there and gives them to the gait step.
     """
     out_dir = Path(out_dir)
     info = probe_video(video, options.fps)
@@ -63,8 +65,11 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     if len(tracks.frames) == 0:
         raise GaitposeError(f"{video}: no frame in the requested range ({options.start_s}–{options.end_s} s)")
     out_dir.mkdir(parents=True, exist_ok=True)
+    joints = tracks.keypoints[:, :NUM_JOINTS]
+    feet = tracks.keypoints[:, NUM_JOINTS:NUM_JOINTS + len(FOOT_POINTS)] \
+        if tracks.keypoints.shape[1] >= NUM_JOINTS + len(FOOT_POINTS) else None
     for name in ("keypoints_raw.csv", "keypoints.csv"):
-        write_keypoints_csv(out_dir / name, tracks.keypoints, info.fps, frames=tracks.frames)
+        write_keypoints_csv(out_dir / name, joints, info.fps, frames=tracks.frames, feet_tx4x3=feet)
     record: dict[str, Any] = {
         "video": str(video), "fps": info.fps, "frame_size": [info.width, info.height],
         "frames_analysed": int(len(tracks.frames)), "first_frame": int(tracks.frames[0]),
@@ -74,7 +79,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "options": asdict(options), "status": "keypoints written",
     }
     record["min_score"] = min_score
-    found = np.isfinite(tracks.keypoints[..., 0]) & (tracks.keypoints[..., 2] >= min_score)
+    found = np.isfinite(joints[..., 0]) & (joints[..., 2] >= min_score)
     if found.sum(axis=1).max(initial=0) < 4:
         record["status"] = "no person found"
         write_json_atomic(out_dir / "analysis.json", record)
@@ -83,7 +88,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     angles, events = {}, []
     if run_gait is not None:
         try:
-            angles, events = run_gait(tracks.keypoints, info.fps, tracks.frames, min_score)
+            angles, events = run_gait(joints, info.fps, tracks.frames, min_score, feet)
             record["status"] = "complete"
         except GaitposeError as exc:
             record["status"] = f"gait analysis failed: {exc}"
@@ -115,4 +120,4 @@ def _overlay(info: VideoInfo, tracks: Tracks, out_dir: Path, options: AnalyzeOpt
 
     end_s = (tracks.frames[-1] + 1) / info.fps
     render_overlay(iter_frames(info, options.start_s, end_s), str(out_dir / "overlay.mp4"), info.fps,
-                   (info.width, info.height), tracks.frames, tracks.keypoints, angles, events, min_score)
+                   (info.width, info.height), tracks.frames, tracks.keypoints[:, :NUM_JOINTS], angles, events, min_score)

@@ -74,7 +74,8 @@ def make_backend(weights: str | None, onnx: str | None = None, device: str = "au
                  ) -> KeypointBackend:
     """ONNX Runtime for an ONNX file, and for the bundled model on the CPU (its export ships with it and
     runs 2-3× faster than PyTorch there); PyTorch otherwise (checkpoints, CUDA, flip test, other sizes).
-    `keypoints="mediapipe"`: the teacher (MediaPipe Pose, video mode) instead of GaitPoseNet."""
+    `keypoints="mediapipe"`: the teacher (MediaPipe Pose, video mode) instead of GaitPoseNet; it also
+    returns its heels and toe tips (and the nose) after the 8 joints, so that events can come from them."""
     if keypoints not in KEYPOINT_SOURCES:
         raise GaitposeError(f"--keypoints: expected one of {', '.join(KEYPOINT_SOURCES)}, got {keypoints!r}")
     if keypoints == "mediapipe":
@@ -83,7 +84,7 @@ def make_backend(weights: str | None, onnx: str | None = None, device: str = "au
                                 "they do not apply to --keypoints mediapipe")
         from gaitpose.predict.teacher import TeacherBackend
 
-        return TeacherBackend(input_size or TEACHER_INPUT_SIZE, static=False)
+        return TeacherBackend(input_size or TEACHER_INPUT_SIZE, static=False, extra_points=True)
     if onnx:
         return OnnxBackend(onnx, threads)
     if weights is None and not flip and _cpu(device):
