@@ -104,9 +104,11 @@ def write_json_atomic(path: str | os.PathLike, obj: Any) -> None:
 
 
 def write_keypoints_csv(path: str | os.PathLike, keypoints_tx8x3: np.ndarray, fps: float,
-                        frames: Sequence[int] | None = None, feet_tx4x3: np.ndarray | None = None) -> None:
+                        frames: Sequence[int] | None = None, feet_tx4x3: np.ndarray | None = None,
+                        times_s: np.ndarray | None = None) -> None:
     """keypoints.csv: T×8×3 [x, y, score] in original-frame pixels; NaN x/y → empty cells. With
-    `feet_tx4x3` (skeleton.FOOT_POINTS) their `left_heel_x, …` columns follow the joints'."""
+    `feet_tx4x3` (skeleton.FOOT_POINTS) their `left_heel_x, …` columns follow the joints'. time_s is
+    frame / fps, or the frames' own time stamps (`times_s`, a variable-rate video) where given."""
     kp = np.asarray(keypoints_tx8x3, dtype=float)
     if kp.ndim != 3 or kp.shape[1:] != (len(JOINTS), 3):
         raise ValueError(f"keypoints must be T×{len(JOINTS)}×3, got {kp.shape}")
@@ -118,9 +120,11 @@ def write_keypoints_csv(path: str | os.PathLike, keypoints_tx8x3: np.ndarray, fp
         kp = np.concatenate([kp, feet], axis=1)
         columns = KEYPOINT_COLUMNS + tuple(f"{p}_{c}" for p in FOOT_POINTS for c in ("x", "y", "score"))
     frames = list(range(len(kp))) if frames is None else list(frames)
+    stamps = [f / fps for f in frames] if times_s is None else \
+        [t if math.isfinite(t) else f / fps for f, t in zip(frames, np.asarray(times_s, float))]
     rows = []
-    for frame, joints in zip(frames, kp):
-        row: list[Any] = [int(frame), frame / fps]
+    for frame, time_s, joints in zip(frames, stamps, kp):
+        row: list[Any] = [int(frame), time_s]
         for x, y, s in joints:
             found = math.isfinite(x) and math.isfinite(y)
             row += [x, y, s] if found else [None, None, None]

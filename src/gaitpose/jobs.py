@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gaitpose.errors import GaitposeError
-from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints, write_gait_outputs
+from gaitpose.gait.pipeline import GaitOptions, analyze_by_time_stamps, analyze_keypoints, write_gait_outputs
 from gaitpose.predict.analyze import AnalyzeOptions, analyze_video
 from gaitpose.report.writers import absolute_frame
 
@@ -30,14 +30,25 @@ def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gai
     session = {**session, "video": str(Path(video).resolve())}
 
     def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray, min_score: float,
-                 feet: np.ndarray | None = None):
-        result = analyze_keypoints(keypoints, fps, replace(gait_options, min_score=min_score), frames=frames,
-                                   feet_tx4x3=feet)
+                 feet: np.ndarray | None = None, times_s: np.ndarray | None = None):
+        options = replace(gait_options, min_score=min_score)
+        if times_s is None:
+            result = analyze_keypoints(keypoints, fps, options, frames=frames, feet_tx4x3=feet)
+        else:
+            result = analyze_by_time_stamps(keypoints, feet, times_s, fps, options)
         write_gait_outputs(result, out_dir, session)
         results.append(result)
-        events = [(side, kind, int(round(absolute_frame(result, f))))
+        if times_s is None:
+            events = [(side, kind, int(round(absolute_frame(result, f))))
+                      for side, kinds in result.events.items() for kind, rows in kinds.items() for f in rows]
+            return result.angles, events
+        # for the overlay: angles at each video frame's time, each event on the video frame nearest in time
+        grid_s = result.frames / result.fps
+        ok = np.isfinite(times_s)
+        angles = {c: np.interp(times_s, grid_s, a, left=np.nan, right=np.nan) for c, a in result.angles.items()}
+        events = [(side, kind, int(frames[ok][np.argmin(np.abs(times_s[ok] - absolute_frame(result, f) / result.fps))]))
                   for side, kinds in result.events.items() for kind, rows in kinds.items() for f in rows]
-        return result.angles, events
+        return angles, events
 
     record = analyze_video(video, out_dir, options, run_gait)
     if results:  # again, now that analysis.json names the model that found the keypoints

@@ -214,7 +214,7 @@ def test_analyze_gives_the_teachers_feet_to_the_gait_step(tmp_path, monkeypatch)
     writer.release()
     seen = {}
 
-    def run_gait(keypoints, fps, frames, min_score, feet):
+    def run_gait(keypoints, fps, frames, min_score, feet, times_s):
         seen["joints"], seen["feet"] = keypoints, feet
         return {}, []
 

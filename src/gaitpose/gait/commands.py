@@ -10,8 +10,9 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.gait.geometry import Camera
-from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints, write_gait_outputs
-from gaitpose.gait.readers import read_angles_csv, read_feet, read_tracks
+from gaitpose.gait.pipeline import GaitOptions, analyze_by_time_stamps, analyze_keypoints, write_gait_outputs
+from gaitpose.gait.readers import read_angles_csv, read_feet, read_times, read_tracks
+from gaitpose.timing import frame_timing
 
 
 def parse_pair(text: str | None, name: str) -> tuple[float, float] | None:
@@ -60,7 +61,12 @@ def run_gait(args) -> int:
         raise GaitposeError(f"--fps: expected a positive frame rate, got {fps}")
     options = gait_options_from_args(args)
     feet, feet_note = read_feet(args.keypoints)
-    result = analyze_keypoints(kp, fps, options, frames=frames, feet_tx4x3=feet)
+    times = read_times(args.keypoints) if args.fps is None else None
+    timing = frame_timing(times) if times is not None else None
+    if timing is not None and timing.variable:             # time stamps of a variable-rate recording
+        result = analyze_by_time_stamps(kp, feet, times, timing.effective_fps, options)
+    else:
+        result = analyze_keypoints(kp, fps, options, frames=frames, feet_tx4x3=feet)
     if feet_note:
         result.notes.insert(0, feet_note)
     session = session_info(options.camera, args.subject, args.session_label, args.date,

@@ -20,6 +20,7 @@ from gaitpose.errors import GaitposeError
 from gaitpose.gait import clean as clean_mod
 from gaitpose.gait import cycles, events as events_mod, geometry, spatiotemporal as st
 from gaitpose.skeleton import FOOT_POINTS, SIDE_JOINTS, SIDES
+from gaitpose.timing import resample_uniform
 
 LOW_SCORE_HINT = 0.3   # share of joints below --min-score from which a failure suggests lowering it
 # Below this share of frames agreeing (see clean.ankle_labels_by_crossings) the report warns that the
@@ -248,6 +249,20 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
                       summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms,
                       plane_xy_tx8x2=xy)
+
+
+def analyze_by_time_stamps(keypoints: np.ndarray, feet: np.ndarray | None, times_s: np.ndarray, fps: float,
+                           options: GaitOptions) -> GaitResult:
+    """A variable-frame-rate video: the tracks resampled by their time stamps onto a uniform grid at the
+    effective rate `fps`, then analysed; output rows are that grid's samples (frame = round(time · fps))."""
+    points = keypoints if feet is None else np.concatenate([keypoints, feet], axis=1)
+    grid_s, resampled = resample_uniform(times_s, points, fps)
+    result = analyze_keypoints(resampled[:, :8], fps, options, frames=np.round(grid_s * fps).astype(int),
+                               feet_tx4x3=None if feet is None else resampled[:, 8:])
+    result.notes.insert(0, f"variable frame rate: the tracks were resampled by the frames' time stamps to "
+                           f"{fps:.2f} frames/s (their median interval); every time comes from the time stamps, "
+                           "and the rows of the outputs are the resampled instants")
+    return result
 
 
 def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction: int, treadmill: bool,

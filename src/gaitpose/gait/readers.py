@@ -137,6 +137,15 @@ def read_feet(path: str | Path) -> tuple[np.ndarray | None, str]:
     return feet, ""
 
 
+def read_times(path: str | Path) -> np.ndarray | None:
+    """The time_s column of a keypoints CSV (T, NaN where empty), or None for other inputs."""
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() == ".trc" or not path.is_file():
+        return None
+    _, times, _ = read_keypoints_csv(path)
+    return times if np.isfinite(times).any() else None
+
+
 def read_tracks(path: str | Path) -> tuple[np.ndarray, np.ndarray, float | None]:
     """Any supported input → (frames T, keypoints T×8×3, fps from the file or None)."""
     path = Path(path)

@@ -19,6 +19,7 @@ from gaitpose.predict.follow import FollowParams
 from gaitpose.predict.track import Tracks, track_video
 from gaitpose.predict.video import VideoInfo, iter_frames, probe_video
 from gaitpose.skeleton import FOOT_POINTS, NUM_JOINTS
+from gaitpose.timing import frame_timing
 
 
 DEFAULT_MIN_SCORE = 0.3     # for a model without a calibrated threshold (and the teacher)
@@ -47,9 +48,10 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
                   run_gait: Callable[[np.ndarray, float, np.ndarray], Any] | None = None) -> dict[str, Any]:
     """Run the whole job; returns the analysis record written to `analysis.json`.
 
-    `run_gait(keypoints T×8×3, fps, frames T, min_score, feet T×4×3 or None)` does the gait analysis and
-    writes its files into `out_dir`, returning (angles dict of T arrays, events list of (side, event,
-    frame)) for the overlay. The network's own tracks are kept as `keypoints_raw.csv` (and as
+    `run_gait(keypoints T×8×3, fps, frames T, min_score, feet T×4×3 or None, times_s T or None)` does
+    the gait analysis and writes its files into `out_dir`, returning (angles dict of T arrays, events
+    list of (side, event, frame)) for the overlay. `times_s` (the frames' own time stamps) is given
+    when the video has a variable frame rate; `fps` is then the effective rate. The network's own tracks are kept as `keypoints_raw.csv` (and as
     `keypoints.csv` until the gait step replaces it with the cleaned tracks); a backend that finds the
     heels and toe tips (the teacher) adds their columns there and gives them to the gait step.
     """
@@ -68,8 +70,9 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     joints = tracks.keypoints[:, :NUM_JOINTS]
     feet = tracks.keypoints[:, NUM_JOINTS:NUM_JOINTS + len(FOOT_POINTS)] \
         if tracks.keypoints.shape[1] >= NUM_JOINTS + len(FOOT_POINTS) else None
+    stamps = tracks.times_s if options.fps is None else None      # --fps overrides the container's timing
     for name in ("keypoints_raw.csv", "keypoints.csv"):
-        write_keypoints_csv(out_dir / name, joints, info.fps, frames=tracks.frames, feet_tx4x3=feet)
+        write_keypoints_csv(out_dir / name, joints, info.fps, frames=tracks.frames, feet_tx4x3=feet, times_s=stamps)
     record: dict[str, Any] = {
         "video": str(video), "fps": info.fps, "frame_size": [info.width, info.height],
         "frames_analysed": int(len(tracks.frames)), "first_frame": int(tracks.frames[0]),
@@ -79,6 +82,14 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "options": asdict(options), "status": "keypoints written",
     }
     record["min_score"] = min_score
+    fps, times_s = info.fps, None
+    timing = frame_timing(stamps) if stamps is not None else None
+    if timing is not None:
+        record["timing"] = {"container_fps": info.fps, **timing.as_dict()}
+        if timing.variable:
+            fps, times_s = timing.effective_fps, tracks.times_s
+        elif abs(timing.effective_fps - info.fps) > 0.01 * info.fps:
+            fps = timing.effective_fps      # the container's rate is not what its time stamps say
     found = np.isfinite(joints[..., 0]) & (joints[..., 2] >= min_score)
     if found.sum(axis=1).max(initial=0) < 4:
         record["status"] = "no person found"
@@ -88,7 +99,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     angles, events = {}, []
     if run_gait is not None:
         try:
-            angles, events = run_gait(joints, info.fps, tracks.frames, min_score, feet)
+            angles, events = run_gait(joints, fps, tracks.frames, min_score, feet, times_s)
             record["status"] = "complete"
         except GaitposeError as exc:
             record["status"] = f"gait analysis failed: {exc}"

@@ -10,7 +10,7 @@ import numpy as np
 from gaitpose.predict.backends import KeypointBackend
 from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
 from gaitpose.predict.motion import Box, MotionParams, MotionScanner, walker_boxes
-from gaitpose.predict.video import VideoInfo, iter_frames
+from gaitpose.predict.video import VideoInfo, iter_frames, iter_frames_timed
 from gaitpose.skeleton import NUM_JOINTS
 
 
@@ -24,6 +24,7 @@ class Tracks:
     unreadable_frames: list[int] = field(default_factory=list)
     frames_without_subject: int = 0       # frames where fewer than `min_joints` joints were found
     seconds: float = 0.0
+    times_s: np.ndarray | None = None     # T time stamps of the frames (NaN where unreadable); None: index / fps
 
     @property
     def frames_per_s(self) -> float:
@@ -42,6 +43,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
     motion, walker = scan_walker(info, start_s, end_s, motion_params) if follow else ({}, {})
     frames: list[int] = []
+    times: dict[int, float] = {}
     keypoints: list[np.ndarray] = []
     unreadable: list[int] = []
     outside_walk = 0
@@ -69,7 +71,8 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             bar.set_postfix(fps=f"{len(frames) / (time.perf_counter() - t0):.1f}")
         batch.clear()
 
-    for index, frame in iter_frames(info, start_s, end_s):
+    for index, frame, time_s in iter_frames_timed(info, start_s, end_s):
+        times[index] = time_s
         if frame is None:
             if batch:
                 flush()
@@ -94,7 +97,8 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
         bar.close()
     seconds = time.perf_counter() - t0
     kp = np.stack(keypoints) if keypoints else np.zeros((0, n_points, 3))
-    return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames + outside_walk, seconds)
+    return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames + outside_walk, seconds,
+                  np.array([times.get(f, np.nan) for f in frames], float))
 
 
 def scan_walker(info: VideoInfo, start_s: float, end_s: float | None,

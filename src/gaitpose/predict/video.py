@@ -53,6 +53,16 @@ def iter_frames(info: VideoInfo, start_s: float = 0.0, end_s: float | None = Non
     A corrupted frame in the middle yields None and the stream goes on; trailing failures (the end
     of the file) yield nothing.
     """
+    for index, frame, _ in iter_frames_timed(info, start_s, end_s):
+        yield index, frame
+
+
+def iter_frames_timed(info: VideoInfo, start_s: float = 0.0, end_s: float | None = None
+                      ) -> Iterator[tuple[int, np.ndarray | None, float]]:
+    """`iter_frames` with each frame's own time stamp (s, from its presentation time in the container;
+    NaN for a frame that could not be decoded). Phone videos often have a variable frame rate: these
+    times, not index / fps, say when a frame was taken. Where the container gives no time stamps
+    (every one 0) the time is index / fps. `start_s` and `end_s` are counted in frames at `info.fps`."""
     first = max(0, int(round(start_s * info.fps)))
     last = None if end_s is None else int(round(end_s * info.fps))
     cap = cv2.VideoCapture(info.path)
@@ -63,13 +73,16 @@ def iter_frames(info: VideoInfo, start_s: float = 0.0, end_s: float | None = Non
                 return
             index += 1
         pending: list[int] = []                      # unreadable frames, reported once a later frame decodes
+        stamped = False                              # has any frame had a time stamp > 0?
         while last is None or index < last:
             ok, frame = cap.read()
             if ok and frame is not None:
                 for bad in pending:
-                    yield bad, None
+                    yield bad, None, float("nan")
                 pending.clear()
-                yield index, frame
+                ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+                stamped = stamped or ms > 0
+                yield index, frame, (ms / 1000.0 if stamped and np.isfinite(ms) else index / info.fps)
             else:
                 pending.append(index)
                 if len(pending) > _MAX_CONSECUTIVE_FAILURES:

@@ -242,19 +242,10 @@ def still_frames(video: Path, folder: Path, events: list[dict[str, str]]) -> lis
     if not picks or not video.is_file():
         return []
     kps = _keypoints_by_frame(folder, {f for f, _, _ in picks})
-    wanted = {f: (side, t) for f, side, t in picks}
     cap = cv2.VideoCapture(str(video))
     out = []
     try:
-        frame_no = -1
-        last = max(wanted)
-        while frame_no < last:
-            ok, image = cap.read()
-            if not ok:
-                break
-            frame_no += 1
-            if frame_no not in wanted or frame_no not in kps:
-                continue
+        for frame_no, side, t, image in _frames_nearest_in_time(cap, [(f, side, t) for f, side, t in picks if f in kps]):
             kp = kps[frame_no]
             draw_skeleton(image, kp, min_score=0.0, show_scores=False)
             xy = kp[:, :2][np.isfinite(kp[:, :2]).all(axis=1)]
@@ -271,11 +262,35 @@ def still_frames(video: Path, folder: Path, events: list[dict[str, str]]) -> lis
                                interpolation=cv2.INTER_AREA)
             ok, jpg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 82])
             if ok:
-                side, t = wanted[frame_no]
                 out.append((f"{side} heel strike {t:.2f} s", jpg.tobytes()))
     finally:
         cap.release()
     return out
+
+
+def _frames_nearest_in_time(cap, picks: list[tuple[int, str, float]]):
+    """For each (frame, side, time_s) pick in time order: (frame, side, time_s, the video image taken
+    nearest that time by its own time stamp). On a constant-rate video that is the pick's frame; on a
+    variable-rate one the analysis rows are resampled instants, and time is what ties them to images."""
+    import cv2
+
+    prev: tuple[float, object] | None = None
+    k, n, stamped = 0, -1, False
+    fps = cap.get(cv2.CAP_PROP_FPS) or 1.0
+    while k < len(picks):
+        ok, image = cap.read()
+        if not ok:
+            break
+        n += 1
+        ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+        stamped = stamped or ms > 0
+        now = ms / 1000.0 if stamped else n / fps        # no time stamps in the container: index / rate
+        while k < len(picks) and now >= picks[k][2]:
+            frame, side, t = picks[k]
+            best = image if prev is None or abs(now - t) <= abs(prev[0] - t) else prev[1]
+            yield frame, side, t, best.copy()
+            k += 1
+        prev = (now, image)
 
 
 def quality_items(a: Analysis) -> list[str]:
