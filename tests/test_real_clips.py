@@ -1,7 +1,8 @@
 """The real-clip table's measures, worked by hand on two-frame tracks."""
 import numpy as np
 
-from gaitpose.real_clips import frames_with_joints, side_agnostic_distances, torso_length_px
+from gaitpose.metrics import torso_lengths_px
+from gaitpose.real_clips import frames_with_joints, side_agnostic_distances
 
 
 def _teacher():
@@ -21,7 +22,7 @@ def _teacher():
 
 
 def test_torso_length_is_the_mean_shoulder_hip_distance_of_the_sides_found():
-    np.testing.assert_allclose(torso_length_px(_teacher()), [100.0, 50.0])
+    np.testing.assert_allclose(torso_lengths_px(_teacher()), [100.0, 50.0])
 
 
 def test_side_agnostic_distance_forgives_exchanged_legs_but_not_misplaced_ones():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gaitpose.skeleton import JOINTS
+from gaitpose.skeleton import JOINTS, SIDE_JOINTS
 
 
 def correct_joints(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -43,3 +43,16 @@ def pcks_per_joint(pred_xy: np.ndarray, gt_xyv: np.ndarray, eps: float = 0.1) ->
     correct, counted = correct_joints(pred_xy, gt_xyv, eps)
     n = counted.sum(axis=0)
     return {name: float(correct[:, k].sum() / n[k]) if n[k] else float("nan") for k, name in enumerate(JOINTS)}
+
+
+def torso_lengths_px(keypoints_txkx3: np.ndarray) -> np.ndarray:
+    """T torso lengths: the mean over sides of the shoulder–hip distance (NaN where neither side is
+    found) — the body-size unit of distances between two skeletons (real_clips) and of the teacher's
+    checks (teach). Points after the 8 joints (feet) are ignored."""
+    kp = np.asarray(keypoints_txkx3, dtype=float)
+    lengths = [np.linalg.norm(kp[:, s["shoulder"], :2] - kp[:, s["hip"], :2], axis=1) for s in SIDE_JOINTS.values()]
+    stacked = np.stack(lengths, axis=1)
+    out = np.full(len(kp), np.nan)
+    any_side = np.isfinite(stacked).any(axis=1)
+    out[any_side] = np.nanmean(stacked[any_side], axis=1)
+    return out

@@ -22,6 +22,7 @@ import numpy as np
 from gaitpose.data.real_split import is_validation_clip
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import read_keypoints_csv, write_json_atomic
+from gaitpose.metrics import torso_lengths_px
 from gaitpose.gait.pipeline import GaitOptions
 from gaitpose.jobs import analyze
 from gaitpose.predict.analyze import DEFAULT_MIN_SCORE, AnalyzeOptions
@@ -37,17 +38,6 @@ def frames_with_joints(keypoints_tx8x3: np.ndarray, min_score: float) -> np.ndar
     return found.sum(axis=1) >= MIN_JOINTS_FOR_A_FRAME
 
 
-def torso_length_px(keypoints_tx8x3: np.ndarray) -> np.ndarray:
-    """T torso lengths: the mean over sides of the shoulder–hip distance (NaN where neither side is found)."""
-    kp = np.asarray(keypoints_tx8x3, dtype=float)
-    lengths = [np.linalg.norm(kp[:, s["shoulder"], :2] - kp[:, s["hip"], :2], axis=1) for s in SIDE_JOINTS.values()]
-    stacked = np.stack(lengths, axis=1)
-    out = np.full(len(kp), np.nan)
-    any_side = np.isfinite(stacked).any(axis=1)
-    out[any_side] = np.nanmean(stacked[any_side], axis=1)
-    return out
-
-
 def side_agnostic_distances(pred_tx8x3: np.ndarray, ref_tx8x3: np.ndarray) -> np.ndarray:
     """Distances (in torso lengths of `ref`) of each predicted joint to the reference, per left/right pair
     taking whichever assignment of the two sides is closer (side views often exchange the labels).
@@ -55,7 +45,7 @@ def side_agnostic_distances(pred_tx8x3: np.ndarray, ref_tx8x3: np.ndarray) -> np
     Only frames where both joints of a pair are found in both tracks count; returns a flat array.
     """
     pred, ref = np.asarray(pred_tx8x3, float), np.asarray(ref_tx8x3, float)
-    torso = torso_length_px(ref)
+    torso = torso_lengths_px(ref)
     out = []
     for a, b in FLIP_PAIRS:
         same = np.linalg.norm(pred[:, a, :2] - ref[:, a, :2], axis=1) + np.linalg.norm(pred[:, b, :2] - ref[:, b, :2], axis=1)

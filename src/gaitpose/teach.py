@@ -41,6 +41,7 @@ from gaitpose.data.coco import Sample, write_coco_keypoints
 from gaitpose.data.importers import crop_box
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic, write_json_atomic
+from gaitpose.metrics import torso_lengths_px
 from gaitpose.gait.clean import drop_implausible_knees, repair_swaps
 from gaitpose.predict.teacher import FOOT_LANDMARKS, MediaPipePose, TeacherBackend, import_pose_solution
 from gaitpose.predict.track import track_video
@@ -227,15 +228,6 @@ def _same(u_tx3: np.ndarray, v_tx3: np.ndarray) -> np.ndarray:
     return np.all((u_tx3 == v_tx3) | (np.isnan(u_tx3) & np.isnan(v_tx3)), axis=1)
 
 
-def torso_length_px(points_txpx3: np.ndarray) -> float:
-    """Median distance between the shoulders' and the hips' midpoints (NaN when never seen)."""
-    s = SIDE_JOINTS
-    shoulders = (points_txpx3[:, s["left"]["shoulder"], :2] + points_txpx3[:, s["right"]["shoulder"], :2]) / 2
-    hips = (points_txpx3[:, s["left"]["hip"], :2] + points_txpx3[:, s["right"]["hip"], :2]) / 2
-    d = np.linalg.norm(shoulders - hips, axis=1)
-    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
-
-
 def landmark_annotation(points_px3: np.ndarray, offset_xy: tuple[float, float]) -> tuple[np.ndarray, dict]:
     """One frame's checked points (13×3, NaN where dropped) → (our 8×3 [x, y, v] in the crop, v = 2 kept and
     0 dropped; the annotation's extra keys `keypoint_weights` and `feet`)."""
@@ -300,7 +292,8 @@ def _check_and_write(points: np.ndarray, frame_ids: np.ndarray, report: SourceRe
     found = np.isfinite(points[:, :NUM_JOINTS, 0]).any(axis=1)
     raw = points.copy()
     reasons = np.full(points.shape[:1] + (NUM_JOINTS,), "", dtype=object)     # why each joint was dropped
-    torso = torso_length_px(points)
+    lengths = torso_lengths_px(points)
+    torso = float(np.nanmedian(lengths)) if np.isfinite(lengths).any() else float("nan")
     if np.isfinite(torso):
         points, _ = drop_far_leg(points, torso, options.same_leg_torso)
         reasons[np.isnan(points[:, :NUM_JOINTS, 0]) & ~np.isnan(raw[:, :NUM_JOINTS, 0])] = FAR_LEG
