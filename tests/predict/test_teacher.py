@@ -78,6 +78,15 @@ class _FakeTeacher:
         return out
 
 
+def _room_video(path, size_wh, n_frames):
+    """An empty room: n grey frames of size_wh at 25 frames/s (MJPG)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, size_wh)
+    for k in range(n_frames):
+        writer.write(np.full((size_wh[1], size_wh[0], 3), 80 + k, np.uint8))
+    writer.release()
+    return path
+
+
 def test_analyze_picks_the_teacher_when_asked(tmp_path, monkeypatch):
     from gaitpose.gait.pipeline import GaitOptions
     from gaitpose.jobs import analyze
@@ -85,11 +94,7 @@ def test_analyze_picks_the_teacher_when_asked(tmp_path, monkeypatch):
     import gaitpose.predict.teacher as teacher
 
     monkeypatch.setattr(teacher, "TeacherBackend", _FakeTeacher)
-    video = tmp_path / "room.avi"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (160, 96))
-    for k in range(6):
-        writer.write(np.full((96, 160, 3), 80 + k, np.uint8))
-    writer.release()
+    video = _room_video(tmp_path / "room.avi", (160, 96), 6)
     with pytest.raises(GaitposeError, match="no person found"):     # the fake's scores are 0: nobody
         analyze(video, tmp_path / "out", AnalyzeOptions(keypoints="mediapipe", progress=False, overlay=False),
                 GaitOptions())
@@ -207,11 +212,7 @@ def test_analyze_gives_the_teachers_feet_to_the_gait_step(tmp_path, monkeypatch)
     import gaitpose.predict.teacher as teacher
 
     monkeypatch.setattr(teacher, "TeacherBackend", _FakeTeacherWithFeet)
-    video = tmp_path / "room.avi"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 64))
-    for k in range(4):
-        writer.write(np.full((64, 64, 3), 80 + k, np.uint8))
-    writer.release()
+    video = _room_video(tmp_path / "room.avi", (64, 64), 4)
     seen = {}
 
     def run_gait(keypoints, fps, frames, min_score, feet, times_s):

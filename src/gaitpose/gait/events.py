@@ -172,17 +172,23 @@ def feet_usable(feet_xy_tx4x2: np.ndarray, side: str, min_share: float = 0.8) ->
     return bool(ok.mean() >= min_share) if len(ok) else False
 
 
+def _window(anchor: float, others: list[float], n: int, fps: float, cycle_s: float) -> tuple[int, int, int]:
+    """(start, anchor frame, stop) around an ankle event: from the other kind's event before it to the
+    one after it (half a cycle where there is none), within the recording's n frames."""
+    prev = [t for t in others if t < anchor]
+    nxt = [t for t in others if t > anchor]
+    start = int(np.ceil(prev[-1])) if prev else int(max(0, anchor - 0.5 * cycle_s * fps))
+    stop = int(np.floor(nxt[0])) if nxt else int(min(n - 1, anchor + 0.5 * cycle_s * fps))
+    return start, int(round(anchor)), stop
+
+
 def refine_toe_off(toe_fwd_t: np.ndarray, zeni_to: float, heel_strikes: list[float], fps: float,
                    cycle_s: float, fraction: float = FOOT_TOE_OFF_FRACTION) -> float:
     """Toe off (fractional frame) where the toe's forward speed, measured from its speed in foot flat,
     last rises through `fraction` of the swing's peak speed before that peak; `zeni_to` (the ankle's
     extremum, which says where to look) when the speed cannot be read."""
     v = np.gradient(toe_fwd_t)
-    prev = [h for h in heel_strikes if h < zeni_to]
-    nxt = [h for h in heel_strikes if h > zeni_to]
-    start = int(np.ceil(prev[-1])) if prev else int(max(0, zeni_to - 0.5 * cycle_s * fps))
-    stop = int(np.floor(nxt[0])) if nxt else int(min(len(v) - 1, zeni_to + 0.5 * cycle_s * fps))
-    z = int(round(zeni_to))
+    start, z, stop = _window(zeni_to, heel_strikes, len(v), fps, cycle_s)
     stance = v[start:z]
     swing = v[z:stop + 1]
     if len(stance) < 3 or len(swing) < 3 or not (np.isfinite(stance).any() and np.isfinite(swing).all()):
@@ -209,11 +215,7 @@ def refine_heel_strike(heel_fwd_t: np.ndarray, zeni_hs: float, toe_offs: list[fl
     following foot flat, first falls through `fraction` of the swing's peak speed after that peak;
     `zeni_hs` (the ankle's extremum, which says where to look) when the speed cannot be read."""
     v = np.gradient(heel_fwd_t)
-    prev = [t for t in toe_offs if t < zeni_hs]
-    nxt = [t for t in toe_offs if t > zeni_hs]
-    start = int(np.ceil(prev[-1])) if prev else int(max(0, zeni_hs - 0.5 * cycle_s * fps))
-    stop = int(np.floor(nxt[0])) if nxt else int(min(len(v) - 1, zeni_hs + 0.5 * cycle_s * fps))
-    z = int(round(zeni_hs))
+    start, z, stop = _window(zeni_hs, toe_offs, len(v), fps, cycle_s)
     swing = v[start:z + 1]
     stance = v[z:stop]
     if len(stance) < 3 or len(swing) < 3 or not np.isfinite(swing).all():

@@ -26,6 +26,17 @@ TRC_FOOT_NAMES = {p: (p, "".join(w.capitalize() for w in p.split("_")),
                   for p in FOOT_POINTS}
 
 
+def _trc_columns(names: list[str], options_by_point: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Column of each point's X in a .trc row: the first of its marker names the file has."""
+    col = {}
+    for point, options in options_by_point.items():
+        for name in options:
+            if name in names:
+                col[point] = 2 + 3 * names.index(name)
+                break
+    return col
+
+
 def read_openpose_folder(folder: Path) -> np.ndarray:
     """One `*_keypoints.json` per frame (sorted by name); the first person of each → T×8×3."""
     files = sorted(folder.glob("*.json"))
@@ -58,12 +69,7 @@ def read_trc(path: Path) -> tuple[np.ndarray, float]:
     meta = dict(zip(lines[1].split("\t"), lines[2].split("\t")))
     fps = float(meta.get("DataRate", "nan"))
     names = [n.strip() for n in lines[3].split("\t")[2::3]]
-    col = {}
-    for j, options in TRC_NAMES.items():
-        for name in options:
-            if name in names:
-                col[j] = 2 + 3 * names.index(name)
-                break
+    col = _trc_columns(names, TRC_NAMES)
     missing = [j for j in JOINTS if j not in col]
     if missing:
         raise GaitposeError(f"{path}: markers for {', '.join(missing)} not found (have: {', '.join(n for n in names if n)})")
@@ -98,12 +104,7 @@ def read_feet(path: str | Path) -> tuple[np.ndarray | None, str]:
     if path.suffix.lower() == ".trc":
         lines = path.read_text().splitlines()
         names = [n.strip() for n in lines[3].split("\t")[2::3]] if len(lines) > 3 else []
-        col = {}
-        for p, options in TRC_FOOT_NAMES.items():
-            for name in options:
-                if name in names:
-                    col[p] = 2 + 3 * names.index(name)
-                    break
+        col = _trc_columns(names, TRC_FOOT_NAMES)
         note = _feet_found(path, list(col))
         if note or not col:
             return None, note
