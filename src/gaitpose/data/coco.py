@@ -20,7 +20,7 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_json_atomic
-from gaitpose.skeleton import JOINTS, NUM_JOINTS, coco_category
+from gaitpose.skeleton import FOOT_POINTS, JOINTS, NUM_JOINTS, coco_category
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Sample:
     depth_path: Path | None = None
     subject: str | None = None
     keypoint_weights: np.ndarray | None = None     # 8 training weights in [0, 1]; None = all 1
+    feet_4x3: np.ndarray | None = None             # heels and toe tips (skeleton.FOOT_POINTS) [x, y, v], if labelled
 
 
 def joint_weights(sample: Sample) -> np.ndarray:
@@ -190,6 +191,9 @@ def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
         ann = _annotation(len(annotations) + 1, image_ids[key], sample.keypoints_8x3)
         if sample.keypoint_weights is not None:
             ann["keypoint_weights"] = [round(float(w), 4) for w in sample.keypoint_weights]
+        if sample.feet_4x3 is not None:        # the same {"left_heel": [x, y, v], …} as the teacher's `feet`
+            ann["feet"] = {p: [round(float(x), 3), round(float(y), 3), int(v)]
+                           for p, (x, y, v) in zip(FOOT_POINTS, np.asarray(sample.feet_4x3, float))}
         if annotation_extras is not None:
             ann.update(annotation_extras[len(annotations)])
         annotations.append(ann)

@@ -39,6 +39,9 @@ def test_dataset_loads_with_pycocotools_and_repeats_bytes(tmp_path):
     assert {"depth_file", "subject", "width", "height"} <= set(image)
     ann = coco.loadAnns(coco.getAnnIds(imgIds=[1]))[0]
     assert len(ann["keypoints"]) == 24 and set(ann["keypoints"][2::3]) <= {0, 1, 2}
+    # heels and toe tips ride along, in the teacher's format: {"left_heel": [x, y, v], …}
+    assert set(ann["feet"]) == {"left_heel", "right_heel", "left_toe", "right_toe"}
+    assert all(len(v) == 3 and v[2] in (0, 1, 2) for v in ann["feet"].values())
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
 
 

@@ -133,3 +133,20 @@ def test_capsule_silhouette_width_matches_its_radius():
     ids = _render([cap]).solid_id
     column = ids[:, SIZE // 2]
     assert abs((column >= 0).sum() - 2 * 0.1 * FOCAL / 3.0) <= 1.5
+
+
+def test_heels_and_toe_tips_are_labelled_where_they_project():
+    # The synthetic walker's heels and toe tips (issue 13): pixels are the exact projection, and the
+    # near (right) foot's heel and toe tip, on its shoe's sole, are visible with the ankle's margin.
+    from gaitpose.data.synth.labels import point_labels
+    from gaitpose.skeleton import FOOT_POINTS
+
+    pose, subject, solids = _body()
+    R, t = _side_camera()
+    buffers = _render(to_camera(solids, R, t))
+    feet_cam = np.array([R @ pose[p] + t for p in FOOT_POINTS])
+    margin = joint_margins_m(subject)[JOINT_INDEX["right_ankle"]]
+    labels = point_labels(feet_cam, buffers.depth_m, K, np.full(4, margin))
+    np.testing.assert_allclose(labels[:, :2], FOCAL * feet_cam[:, :2] / feet_cam[:, 2:] + K[2:], atol=1e-9)
+    for name in ("right_heel", "right_toe"):
+        assert labels[FOOT_POINTS.index(name), 2] == VISIBLE, name

@@ -20,11 +20,11 @@ from gaitpose.data.synth.degrade import CameraLook, finish_image, vignette_map
 from gaitpose.data.synth.depth_sensor import DepthSensor, sensor_depth_mm
 from gaitpose.data.synth.exoskeleton import Exoskeleton, exoskeleton_solids
 from gaitpose.data.synth.geometry import body_axes
-from gaitpose.data.synth.labels import joint_labels
+from gaitpose.data.synth.labels import joint_labels, point_labels
 from gaitpose.data.synth.raycast import pixel_rays, render_solids
 from gaitpose.data.synth.scene import Room, apply_contact_shadows, contact_shadow_factor, render_room
 from gaitpose.data.synth.solids import Solid, to_camera
-from gaitpose.skeleton import JOINTS
+from gaitpose.skeleton import FOOT_POINTS, JOINTS
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class RenderedFrame:
     keypoints_8x3: np.ndarray  # x, y, v (COCO)
     joints_cam_8x3: np.ndarray  # exact joint centres in camera coordinates (m)
     solids: list[Solid]
+    feet_4x3: np.ndarray | None = None  # heels and toe tips (skeleton.FOOT_POINTS), x, y, v like the joints
 
 
 class FrameRenderer:
@@ -123,6 +124,10 @@ class FrameRenderer:
         render_solids(buffers, solids, self.rays, v.intrinsics, self.background.light, first_id=first)
         joints_cam = v.to_camera(np.array([pose[j] for j in JOINTS]))
         keypoints = joint_labels(joints_cam, buffers.depth_m, v.intrinsics, self.margins_m)
+        # heels and toe tips lie on the shoe's sole: the ankle's margin (the shoe's radius) holds for them
+        feet_cam = v.to_camera(np.array([pose[p] for p in FOOT_POINTS]))
+        ankle_margin = self.margins_m[JOINTS.index("left_ankle")]
+        feet = point_labels(feet_cam, buffers.depth_m, v.intrinsics, np.full(len(FOOT_POINTS), ankle_margin))
         moving = buffers.solid_id >= first
         rgb = buffers.rgb
         if backdrop is not None:
@@ -135,4 +140,4 @@ class FrameRenderer:
         if depth_mm is not None and backdrop is not None:
             depth_mm[buffers.solid_id < 0] = 0  # no reading: the photograph's depth is unknown
         ids = np.where(moving, buffers.solid_id - first, -1).astype(np.int16)
-        return RenderedFrame(bgr, depth_mm, buffers.depth_m, ids, keypoints, joints_cam, solids)
+        return RenderedFrame(bgr, depth_mm, buffers.depth_m, ids, keypoints, joints_cam, solids, feet)

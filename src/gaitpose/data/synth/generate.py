@@ -64,7 +64,7 @@ def _dataset_subject(args: tuple[SynthConfig, int, np.random.SeedSequence, Backg
             backdrop = sample_backdrop(backgrounds, rng, config.size_px, _floor_row_frac(rec.setup.view, pose))
         out = renderer.render(pose, rng, backdrop=backdrop)
         sample = write_frame_files(config.out_dir, f"{rec.name}_f{int(frame):05d}", out.bgr, out.depth_mm,
-                                   rec.setup.look.jpeg_quality, out.keypoints_8x3, rec.name)
+                                   rec.setup.look.jpeg_quality, out.keypoints_8x3, rec.name, out.feet_4x3)
         samples.append((sample, backdrop.source if backdrop is not None else None))
     return samples
 

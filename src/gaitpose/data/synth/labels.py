@@ -21,13 +21,19 @@ def joint_labels(joints_8x3_cam: np.ndarray, depth_hxw_m: np.ndarray, intrinsics
     margin in front of it, 1 when something nearer covers it, 0 (and x = y = 0) when outside the image.
     """
     assert joints_8x3_cam.shape == (len(JOINTS), 3)
-    xy = project(joints_8x3_cam, intrinsics)
+    return point_labels(joints_8x3_cam, depth_hxw_m, intrinsics, margins_8_m)
+
+
+def point_labels(points_nx3_cam: np.ndarray, depth_hxw_m: np.ndarray, intrinsics: tuple[float, float, float, float],
+                 margins_n_m: np.ndarray) -> np.ndarray:
+    """N×3 [x, y, v] of any body points (the joints, the heels and toe tips), as `joint_labels`."""
+    xy = project(points_nx3_cam, intrinsics)
     height, width = depth_hxw_m.shape
     col, row = np.round(xy[:, 0]).astype(int), np.round(xy[:, 1]).astype(int)
-    inside = (col >= 0) & (col < width) & (row >= 0) & (row < height) & (joints_8x3_cam[:, 2] > 0)
-    hit = np.full(len(JOINTS), np.inf)
+    inside = (col >= 0) & (col < width) & (row >= 0) & (row < height) & (points_nx3_cam[:, 2] > 0)
+    hit = np.full(len(points_nx3_cam), np.inf)
     hit[inside] = depth_hxw_m[row[inside], col[inside]]
-    visible = hit >= joints_8x3_cam[:, 2] - margins_8_m
+    visible = hit >= points_nx3_cam[:, 2] - margins_n_m
     v = np.where(inside, np.where(visible, VISIBLE, OCCLUDED), UNLABELLED)
     out = np.column_stack([xy, v]).astype(float)
     out[~inside, :2] = 0.0

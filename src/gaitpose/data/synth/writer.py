@@ -29,14 +29,15 @@ def encode_depth_png(depth_mm: np.ndarray) -> bytes:
 
 
 def write_frame_files(out_dir: Path, stem: str, bgr: np.ndarray, depth_mm: np.ndarray, jpeg_quality: int,
-                      keypoints_8x3: np.ndarray, subject: str) -> Sample:
-    """Write images/<stem>.jpg and depth/<stem>.png under out_dir → the dataset sample."""
+                      keypoints_8x3: np.ndarray, subject: str, feet_4x3: np.ndarray | None = None) -> Sample:
+    """Write images/<stem>.jpg and depth/<stem>.png under out_dir → the dataset sample (with its heel
+    and toe labels when given)."""
     image_path = out_dir / "images" / f"{stem}.jpg"
     depth_path = out_dir / "depth" / f"{stem}.png"
     write_bytes_atomic(image_path, encode_jpeg(bgr, jpeg_quality))
     write_bytes_atomic(depth_path, encode_depth_png(depth_mm))
     height, width = depth_mm.shape
-    return Sample(image_path, width, height, keypoints_8x3, depth_path=depth_path, subject=subject)
+    return Sample(image_path, width, height, keypoints_8x3, depth_path=depth_path, subject=subject, feet_4x3=feet_4x3)
 
 
 def write_annotations(out_dir: Path, samples: list[Sample], description: str) -> Path:
