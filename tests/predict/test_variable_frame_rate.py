@@ -9,22 +9,22 @@ from gaitpose.jobs import demo_assets
 
 
 def test_stride_times_of_a_variable_rate_clip(tmp_path):
-    # The 30 fps demo walk with every other frame dropped between 2 s and 6 s (ffmpeg keeps the time
-    # stamps of the frames it keeps): 180 frames over 8 s, so the container claims 22.5 frames/s. Read
-    # as 180 evenly spaced frames, the walk is distorted and the analysis stops ("fewer than two
-    # strides"); by the time stamps the cycle is the demo's (truth 1.949 s).
+    # The 30 fps demo walk with every third frame dropped between 2 s and 6 s (ffmpeg keeps the time
+    # stamps of the frames it keeps): 200 frames over 8 s, so the container claims 25 frames/s. Read
+    # as 200 evenly spaced frames the middle of the walk is sped up by a third; by the time stamps the
+    # cycle is the demo's (truth 1.949 s; measured 1.966 s).
     import imageio_ffmpeg
 
     clip = tmp_path / "vfr.mp4"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(demo_assets() / "video.mp4"),
-                    "-vf", r"select='lt(n\,60)+gte(n\,180)+not(mod(n\,2))'", "-fps_mode", "vfr",
+                    "-vf", r"select='lt(n\,60)+gte(n\,180)+mod(n\,3)'", "-fps_mode", "vfr",
                     "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18", str(clip)], check=True)
     out = tmp_path / "out"
     assert main(["analyze", str(clip), "--out", str(out), "--no-overlay"]) == 0
     record = json.loads((out / "analysis.json").read_text())
     assert record["timing"]["variable_frame_rate"] is True
     assert record["timing"]["effective_fps"] == pytest.approx(30.0, rel=1e-3)
-    assert record["timing"]["container_fps"] == pytest.approx(22.5)
+    assert record["timing"]["container_fps"] == pytest.approx(25.0)
     got = json.loads((out / "summary.json").read_text())
     truth = json.loads((demo_assets() / "summary.json").read_text())
     assert got["fps"] == pytest.approx(30.0, rel=1e-3)
