@@ -9,6 +9,9 @@ docs/testing.md says which survivors are equivalent (no test can tell them apart
     python scripts/mutants.py                       # every module below
     python scripts/mutants.py gait/events.py metrics.py
     python scripts/mutants.py --tests DIR ...       # tests taken from DIR instead of tests/ (a before/after comparison)
+    python scripts/mutants.py --survivors gait/clean.py   # after adding tests: rerun only the mutants the
+                                                          # last run of that module left alive
+    python scripts/mutants.py --max-children 1 ...  # one mutant at a time (default: one per core)
 
 Heavy: run it under `nice` on a shared machine (the make target does).
 """
@@ -58,8 +61,11 @@ SLOW = ("tests/gait/test_accuracy_and_cli.py::test_toe_off_error_stays_in_the_ra
 CLINICAL = ("gait/events.py", "gait/spatiotemporal.py", "gait/geometry.py", "gait/clean.py", "metrics.py")
 
 
-def run_module(module: str, tests_dir: Path, work: Path, mutmut: str) -> dict:
-    """mutmut on one module in a scratch tree → {"killed", "survived", "total", "seconds", "survivors": {name: diff}}."""
+def run_module(module: str, tests_dir: Path, work: Path, mutmut: str, max_children: int | None = None,
+               only: list[str] | None = None) -> dict:
+    """mutmut on one module in a scratch tree → {"killed", "survived", "total", "seconds", "survivors": {name: diff}}.
+
+    `only`: run just these mutants (the others are generated but stay "not checked")."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -77,8 +83,9 @@ def run_module(module: str, tests_dir: Path, work: Path, mutmut: str) -> dict:
         "\n[tool.pytest.ini_options]\n"
         'testpaths = ["tests"]\n')
     t0 = time.monotonic()
+    cmd = [mutmut, "run"] + (["--max-children", str(max_children)] if max_children else []) + (only or [])
     with open(work / "mutmut.log", "w") as f:
-        subprocess.run([mutmut, "run"], cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
+        subprocess.run(cmd, cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
     return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected}
 
 
@@ -100,6 +107,20 @@ def collect(module: str, work: Path, mutmut: str) -> dict:
     counts = {k: sum(1 for v in statuses.values() if v == k) for k in ("killed", "survived", "not checked")}
     return {"killed": counts["killed"], "survived": counts["survived"], "not_checked": counts["not checked"],
             "total": len(statuses), "statuses": statuses, "survivors": survivors}
+
+
+def merge_rerun(before: dict, rerun: dict) -> dict:
+    """A survivors-only rerun on top of the full run before it: a mutant killed then stays killed (tests
+    were only added, so what killed it still does); every other mutant takes the rerun's status."""
+    statuses = {name: ("killed" if status == "killed" else rerun["statuses"].get(name, status))
+                for name, status in before["statuses"].items()}
+    counts = {k: sum(1 for v in statuses.values() if v == k) for k in ("killed", "survived", "not checked")}
+    survivors = {n: rerun["survivors"].get(n, before["survivors"].get(n, statuses[n]))
+                 for n, st in statuses.items() if st not in ("killed", "not checked")}
+    return {"killed": counts["killed"], "survived": counts["survived"], "not_checked": counts["not checked"],
+            "total": len(statuses), "statuses": statuses, "survivors": survivors,
+            "killed_before": before["killed"], "rerun": sorted(n for n, st in before["statuses"].items() if st != "killed"),
+            "seconds": rerun.get("seconds"), "seconds_before": before.get("seconds"), "tests": rerun.get("tests")}
 
 
 def _function_text(source: str, name: str) -> list[str]:
@@ -158,6 +179,10 @@ def main() -> int:
     ap.add_argument("--label", default="tests/ of this tree")
     ap.add_argument("--collect", action="store_true",
                     help="run nothing: report what the trees under --out hold (e.g. after an interrupted run)")
+    ap.add_argument("--survivors", action="store_true",
+                    help="rerun only the mutants not killed by the module's last full run (its result.json) and "
+                         "merge: for checking tests added since, without rerunning what was already killed")
+    ap.add_argument("--max-children", type=int, default=None, help="mutants run at once (mutmut's default: one per core)")
     args = ap.parse_args()
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -171,16 +196,29 @@ def main() -> int:
     summary = args.out / "summary.json"
     for module in args.modules or list(MODULES):
         work = args.out / module.replace("/", "_").removesuffix(".py")
+        saved = args.out / (work.name + ".result.json")
         if args.collect:
             if not (work / "mutants").is_dir():
                 continue
             r = collect(module, work, mutmut)
+        elif args.survivors:
+            if not saved.is_file():
+                print(f"{module}: no earlier full run ({saved}); run it without --survivors first", file=sys.stderr)
+                return 2
+            before = json.loads(saved.read_text())
+            alive = [n for n, st in before["statuses"].items() if st != "killed"]
+            rerun = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, alive)
+            r = rerun if "error" in rerun else merge_rerun(before, rerun)
         else:
-            r = run_module(module, args.tests.resolve(), work, mutmut)
+            r = run_module(module, args.tests.resolve(), work, mutmut, args.max_children)
+            if "error" not in r:
+                saved.write_text(json.dumps(r, indent=1))
         results[module] = r
         print(f"{module}: " + (r["error"] if "error" in r else
                                 f"{r['killed']} killed, {r['survived']} survived, {r['not_checked']} not run "
-                                f"of {r['total']}, {r.get('seconds', '–')} s"), flush=True)
+                                f"of {r['total']}, {r.get('seconds', '–')} s"
+                                + (f" (rerun of {len(r['rerun'])}; {r['killed_before']} killed before)"
+                                   if "rerun" in r else "")), flush=True)
         write_report(results, args.out / "report.md", args.label)
         summary.write_text(json.dumps({m: {k: v for k, v in x.items() if k != "survivors"} for m, x in results.items()},
                                       indent=2))
