@@ -12,6 +12,7 @@ docs/testing.md says which survivors are equivalent (no test can tell them apart
     python scripts/mutants.py --survivors gait/clean.py   # after adding tests: rerun only the mutants the
                                                           # last run of that module left alive
     python scripts/mutants.py --max-children 1 ...  # one mutant at a time (default: one per core)
+    python scripts/mutants.py --quick ...           # unit tests only (QUICK_SKIP): for a busy machine
 
 Heavy: run it under `nice` on a shared machine (the make target does).
 """
@@ -35,6 +36,7 @@ MODULES: dict[str, list[str]] = {
     "gait/events.py": ["tests/gait/test_events.py", "tests/gait/test_truth.py", "tests/gait/test_properties.py",
                        "tests/gait/test_accuracy_and_cli.py"],
     "gait/spatiotemporal.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_spatiotemporal.py",
+                               "tests/gait/test_spatiotemporal_edges.py",
                                "tests/gait/test_truth.py", "tests/gait/test_properties.py",
                                "tests/gait/test_accuracy_and_cli.py"],
     "gait/geometry.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_truth.py",
@@ -58,11 +60,16 @@ MODULES: dict[str, list[str]] = {
 SLOW = ("tests/gait/test_accuracy_and_cli.py::test_toe_off_error_stays_in_the_range_every_report_states",
         "tests/gait/test_accuracy_and_cli.py::test_cli_writes_outputs",
         "tests/gait/test_accuracy_and_cli.py::test_cli_bad_input_one_line_nothing_written")
+# --quick (a machine shared with training): the whole-walk analyses are left out as well, so each mutant
+# runs only the hand-worked unit tests and the cheap invariants; a lower bound of what the suite kills.
+QUICK_SKIP = ("tests/gait/test_truth.py", "tests/gait/test_accuracy_and_cli.py",
+              "tests/gait/test_properties.py::test_step_lengths_do_not_depend_on_the_walking_direction",
+              "tests/gait/test_properties.py::test_events_shift_with_the_recording")
 CLINICAL = ("gait/events.py", "gait/spatiotemporal.py", "gait/geometry.py", "gait/clean.py", "metrics.py")
 
 
 def run_module(module: str, tests_dir: Path, work: Path, mutmut: str, max_children: int | None = None,
-               only: list[str] | None = None) -> dict:
+               only: list[str] | None = None, quick: bool = False) -> dict:
     """mutmut on one module in a scratch tree → {"killed", "survived", "total", "seconds", "survivors": {name: diff}}.
 
     `only`: run just these mutants (the others are generated but stay "not checked")."""
@@ -71,7 +78,8 @@ def run_module(module: str, tests_dir: Path, work: Path, mutmut: str, max_childr
     work.mkdir(parents=True)
     shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(tests_dir, work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    selected = [t for t in MODULES[module] if (work / t).is_file()]
+    selected = [t for t in MODULES[module] if (work / t).is_file() and not (quick and t in QUICK_SKIP)]
+    skipped = SLOW + (QUICK_SKIP if quick else ())
     if not selected:
         return {"error": "no test file of this module exists in the tests given"}
     (work / "pyproject.toml").write_text(
@@ -79,14 +87,15 @@ def run_module(module: str, tests_dir: Path, work: Path, mutmut: str, max_childr
         'source_paths = ["src"]\n'
         f'only_mutate = ["{PKG}/{module}"]\n'
         f"pytest_add_cli_args_test_selection = {json.dumps(selected)}\n"
-        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider'] + [f'--deselect={t}' for t in SLOW])}\n"
+        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider'] + [f'--deselect={t}' for t in skipped if '::' in t])}\n"
         "\n[tool.pytest.ini_options]\n"
         'testpaths = ["tests"]\n')
     t0 = time.monotonic()
     cmd = [mutmut, "run"] + (["--max-children", str(max_children)] if max_children else []) + (only or [])
     with open(work / "mutmut.log", "w") as f:
         subprocess.run(cmd, cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
-    return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected}
+    return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected,
+            "quick": quick}
 
 
 def collect(module: str, work: Path, mutmut: str) -> dict:
@@ -182,6 +191,8 @@ def main() -> int:
     ap.add_argument("--survivors", action="store_true",
                     help="rerun only the mutants not killed by the module's last full run (its result.json) and "
                          "merge: for checking tests added since, without rerunning what was already killed")
+    ap.add_argument("--quick", action="store_true",
+                    help="leave the whole-walk analyses out too (QUICK_SKIP): hand-worked unit tests only")
     ap.add_argument("--max-children", type=int, default=None, help="mutants run at once (mutmut's default: one per core)")
     args = ap.parse_args()
     unknown = [m for m in args.modules if m not in MODULES]
@@ -207,10 +218,13 @@ def main() -> int:
                 return 2
             before = json.loads(saved.read_text())
             alive = [n for n, st in before["statuses"].items() if st != "killed"]
-            rerun = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, alive)
+            rerun = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, alive,
+                               quick=before.get("quick", False))
             r = rerun if "error" in rerun else merge_rerun(before, rerun)
+            if "error" not in r:
+                (args.out / (work.name + ".after.json")).write_text(json.dumps(r, indent=1))
         else:
-            r = run_module(module, args.tests.resolve(), work, mutmut, args.max_children)
+            r = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, quick=args.quick)
             if "error" not in r:
                 saved.write_text(json.dumps(r, indent=1))
         results[module] = r
