@@ -79,3 +79,48 @@ def test_direction_from_the_pelvis_travel_over_the_frames_it_is_seen():
     # Seen on two frames only (5 and 19): their travel, 1.4, still counts.
     xy[6:19, [2, 3]] = np.nan
     assert detect_direction(xy, thigh_len=1.35) == (1, False)
+
+
+def test_floor_line_weights_each_ankle_by_its_span_and_takes_an_exact_min_span():
+    # Left ankle on y = 0.1 x over x 0…2, right ankle on y = 0.3 x over x 0…1: the angles are weighted by the
+    # spans along x (2 and 1), not averaged nor weighted by the rise (0.2 and 0.3).
+    xy = np.full((40, 8, 2), np.nan)
+    xy[:, 6, 0] = np.linspace(0.0, 2.0, 40)
+    xy[:, 6, 1] = 0.1 * xy[:, 6, 0]
+    xy[:, 7, 0] = np.linspace(0.0, 1.0, 40)
+    xy[:, 7, 1] = 0.3 * xy[:, 7, 0]
+    assert estimate_floor_angle(xy, min_span=0.5) == pytest.approx((2 * math.atan(0.1) + math.atan(0.3)) / 3)
+    # A span of exactly min_span is enough.
+    x = np.linspace(0.0, 0.5, 30)
+    assert estimate_floor_angle(_ankles(x, 0.1 * x), min_span=0.5) == pytest.approx(math.atan(0.1))
+
+
+def test_lower_envelope_refits_on_the_lowest_quarter():
+    # 10 resting ankle positions on a level floor (y 0, x 0…0.9) and 10 swing positions 0.2 above it, all on
+    # the right (x 0.5…0.95). The fit through all 20 rises to the right; the lowest quarter of its residuals
+    # (5 points) are resting positions on the right, all at y 0: refitted, the line is level, and stays so.
+    p = np.r_[np.stack([np.arange(10) / 10, np.zeros(10)], 1), np.stack([0.5 + np.arange(10) / 20, np.full(10, 0.2)], 1)]
+    assert _lower_envelope_slope(p) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_lower_envelope_keeps_its_fit_when_a_quarter_is_too_few_points():
+    # 3 points on y = 0.1 x at x 3, 4, 5 and 9 points 0.5 above that line at x 0…8: both groups centred on
+    # x = 4, so the fit through all 12 has slope 0.1 (residuals −0.375 and +0.125). Its lowest quarter (the
+    # 1/4 quantile, at position 2.75 of 12: 0.0) is the 3 lower points, fewer than 5: the fit stands.
+    x_low, x_high = np.array([3.0, 4.0, 5.0]), np.arange(9.0)
+    p = np.r_[np.stack([x_low, 0.1 * x_low], 1), np.stack([x_high, 0.1 * x_high + 0.5], 1)]
+    assert _lower_envelope_slope(p) == pytest.approx(math.atan(0.1))
+
+
+def test_distortion_removed_from_points_off_both_axes():
+    from gaitpose.gait.geometry import Camera, to_camera_plane
+
+    # k1 = 0.1, fx = fy = 200, principal point (100, 100). Undistorted (0.5, 0): r² 0.25, seen at 0.5 · 1.025 =
+    # 0.5125 → (202.5, 100) px. Undistorted (0, 0.25) (below the centre in the image): r² 0.0625, seen at
+    # 0.25 · 1.00625 = 0.2515625 → (100, 150.3125) px, and 0.25 *down* is −0.25 with Y up. Scores 0.7.
+    kp = np.full((1, 8, 3), np.nan)
+    kp[0, 0] = (202.5, 100.0, 0.7)
+    kp[0, 1] = (100.0, 150.3125, 0.7)
+    xy = to_camera_plane(kp, Camera(fx=200.0, fy=200.0, cx=100.0, cy=100.0, dist=(0.1, 0.0, 0.0, 0.0)))
+    np.testing.assert_allclose(xy[0, :2], [[0.5, 0.0], [0.0, -0.25]], atol=1e-4)
+    assert xy.shape == (1, 8, 2) and np.isnan(xy[0, 2:]).all()
