@@ -51,7 +51,7 @@ MODULES: dict[str, list[str]] = {
     "gait/commands.py": ["tests/gait/test_readers.py", "tests/gait/test_cycles.py"],
     "gait/pipeline.py": ["tests/gait/test_truth.py", "tests/gait/test_accuracy_and_cli.py"],
     "gait/validate.py": ["tests/gait/test_accuracy_and_cli.py"],
-    "formats.py": ["tests/test_formats.py", "tests/gait/test_accuracy_and_cli.py"],
+    "formats.py": ["tests/test_formats.py", "tests/test_formats_edges.py", "tests/gait/test_accuracy_and_cli.py"],
     "videowriter.py": ["tests/test_videowriter.py"],
     "predict/follow.py": ["tests/predict/test_video_and_follow.py"],
 }

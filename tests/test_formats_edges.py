@@ -1,0 +1,29 @@
+"""The writers' contract at its edges (cases mutation testing found unpinned): the JSON layout and its
+error for an unknown type, the keypoints CSV without frame numbers and with half a point."""
+import numpy as np
+import pytest
+
+from gaitpose.formats import write_json_atomic, write_keypoints_csv
+
+
+def test_json_is_indented_by_two_and_ends_with_a_newline(tmp_path):
+    write_json_atomic(tmp_path / "s.json", {"cadence": 110.5, "sides": ["left", "right"]})
+    assert (tmp_path / "s.json").read_text() == '{\n  "cadence": 110.5,\n  "sides": [\n    "left",\n    "right"\n  ]\n}\n'
+
+
+def test_json_of_an_unknown_type_names_it_and_writes_nothing(tmp_path):
+    with pytest.raises(TypeError, match="^not JSON serialisable: set$"):
+        write_json_atomic(tmp_path / "s.json", {"joints": {"knee"}})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_keypoints_csv_counts_frames_from_zero_and_drops_half_points(tmp_path):
+    # No frame numbers given: rows are frames 0, 1 at 10 fps (time 0, 0.1). Joint 0 of frame 1 has an x but
+    # no y: the point is missing, all three of its cells empty (a score without a point would read back
+    # as a found joint).
+    kp = np.ones((2, 8, 3))
+    kp[1, 0, 1] = np.nan
+    write_keypoints_csv(tmp_path / "k.csv", kp, fps=10.0)
+    rows = (tmp_path / "k.csv").read_text().splitlines()[1:]
+    assert rows[0] == "0,0," + ",".join(["1"] * 24)
+    assert rows[1] == "1,0.1,,,," + ",".join(["1"] * 21)
