@@ -27,3 +27,23 @@ def test_keypoints_csv_counts_frames_from_zero_and_drops_half_points(tmp_path):
     rows = (tmp_path / "k.csv").read_text().splitlines()[1:]
     assert rows[0] == "0,0," + ",".join(["1"] * 24)
     assert rows[1] == "1,0.1,,,," + ",".join(["1"] * 21)
+
+
+def test_csv_lines_end_in_a_bare_newline(tmp_path):
+    from gaitpose.formats import write_csv_atomic
+
+    write_csv_atomic(tmp_path / "a.csv", ["side", "n"], [["left", 1]])
+    assert (tmp_path / "a.csv").read_bytes() == b"side,n\nleft,1\n"
+
+
+def test_missing_keypoint_columns_are_listed_with_the_expected_header(tmp_path):
+    from gaitpose.errors import GaitposeError
+    from gaitpose.formats import KEYPOINT_COLUMNS, read_keypoints_csv
+
+    # Every x/y column but the right ankle's two.
+    header = [c for c in KEYPOINT_COLUMNS if c not in ("right_ankle_x", "right_ankle_y")]
+    (tmp_path / "k.csv").write_text(",".join(header) + "\n" + ",".join(["1"] * len(header)) + "\n")
+    with pytest.raises(GaitposeError) as err:
+        read_keypoints_csv(tmp_path / "k.csv")
+    assert str(err.value) == (f"{tmp_path / 'k.csv'}: missing columns right_ankle_x, right_ankle_y "
+                              f"(expected {','.join(KEYPOINT_COLUMNS)})")
