@@ -1,0 +1,77 @@
+"""Cleaning at its edges, worked by hand (the cases mutation testing found unpinned)."""
+import numpy as np
+import pytest
+
+from gaitpose.gait.clean import _knees_follow_ankles
+from gaitpose.skeleton import SIDE_JOINTS
+
+LK, RK = SIDE_JOINTS["left"]["knee"], SIDE_JOINTS["right"]["knee"]
+LA, RA = SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]
+
+
+def _frame(left_knee, right_knee, left_ankle, right_ankle) -> np.ndarray:
+    kp = np.full((8, 3), np.nan)
+    for j, p in ((LK, left_knee), (RK, right_knee), (LA, left_ankle), (RA, right_ankle)):
+        kp[j] = (*p, 1.0)
+    return kp
+
+
+def test_knees_follow_their_ankles_by_more_than_the_margin():
+    # Shanks of 40 px, knees 40 px above their ankles. Legs 30 px apart: the wrong pairing is hypot(30, 40) =
+    # 50 px long. Frames 0-2 as labelled; frames 3-4 with the knees exchanged (given pairing 50 + 50 px, swapped
+    # 40 + 40 px); frames 5-6 with the legs 12 px apart and the knees exchanged: given hypot(12, 40) = 41.76 px
+    # twice, swapped 40 twice. The typical shank is the median of min(given, swapped) / 2 per frame: 40 px.
+    # Frames 3-4: swapped off by 0, given by 2 × 10 = 20 px, more than the margin 0.1 × 40 = 4 px: swap.
+    # Frames 5-6: swapped off by 0, given by 2 × 1.76 = 3.52 px, within the margin: keep the detector's.
+    # Frame 7: the left knee missing: nothing to decide, kept.
+    normal = _frame((0, 0), (30, 0), (0, 40), (30, 40))
+    crossed = _frame((30, 0), (0, 0), (0, 40), (30, 40))
+    close = _frame((12, 0), (0, 0), (0, 40), (12, 40))
+    missing = normal.copy()
+    missing[LK] = np.nan
+    kp = np.stack([normal, normal, normal, crossed, crossed, close, close, missing])
+    assert _knees_follow_ankles(kp).tolist() == [False, False, False, True, True, False, False, False]
+
+
+def _still(n: int) -> np.ndarray:
+    """n frames of a still skeleton (every segment its usual length), score 0.9."""
+    kp = np.zeros((n, 8, 3))
+    kp[..., 2] = 0.9
+    kp[:, :, 0] = np.arange(8) * 10.0
+    kp[:, :, 1] = [0, 0, 50, 50, 100, 100, 150, 150]
+    return kp
+
+
+def test_every_joint_is_gap_filled_up_to_the_longest_gap_and_no_further():
+    from gaitpose.gait.clean import clean_keypoints
+
+    # 30 fps, max gap 0.1 s = 3 frames: the left ankle's 3-frame gap is filled, the right ankle's 4-frame gap
+    # is not (joints 6 and 7: every joint is cleaned, not only the first).
+    kp = _still(40)
+    kp[10:13, LA] = np.nan
+    kp[20:24, RA] = np.nan
+    out, report = clean_keypoints(kp, fps=30.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=6.0, body_scale=100.0)
+    np.testing.assert_allclose(out[10:13, LA, :2], [[60.0, 150.0]] * 3, atol=1e-9)
+    assert (out[10:13, LA, 2] == 0.0).all()                       # filled: no score of its own
+    assert np.isnan(out[20:24, RA]).all()
+    assert (report.filled_points, report.missing_points) == (3, 4)
+    # 0.29 s at 100 fps is 29 frames, though 0.29 × 100 = 28.999999999999996 in floating point.
+    kp = _still(80)
+    kp[20:49, LA] = np.nan
+    out, report = clean_keypoints(kp, fps=100.0, min_score=0.3, max_gap_s=0.29, cutoff_hz=6.0, body_scale=100.0)
+    assert report.filled_points == 29 and report.missing_points == 0
+
+
+def test_cleaning_uses_the_legs_crossings_when_it_knows_the_frame_rate():
+    from gaitpose.gait.clean import clean_keypoints
+
+    # Ankles crossing every 0.5 s at 30 fps (x = ±50 sin(2π t + 0.1), never exactly 0 on a frame), labelled
+    # right throughout: the crossings decide the ankles (not continuity), and the detector's labels agree
+    # with them on every frame but possibly the 8 frames nearest a crossing (1 − 8/120 = 0.93).
+    t = np.arange(120) / 30.0
+    kp = _still(120)
+    kp[:, LA, 0], kp[:, RA, 0] = 50 * np.sin(2 * np.pi * t + 0.1), -50 * np.sin(2 * np.pi * t + 0.1)
+    kp[:, LA, 1] = kp[:, RA, 1] = 300.0
+    _, report = clean_keypoints(kp, fps=30.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=6.0, body_scale=100.0)
+    assert report.ankle_label_agreement is not None and report.ankle_label_agreement >= 1 - 8 / 120
+    assert report.swapped_frames["ankle"] == 0
