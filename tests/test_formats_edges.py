@@ -1,5 +1,7 @@
 """The writers' contract at its edges (cases mutation testing found unpinned): the JSON layout and its
 error for an unknown type, the keypoints CSV without frame numbers and with half a point."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -47,3 +49,38 @@ def test_missing_keypoint_columns_are_listed_with_the_expected_header(tmp_path):
         read_keypoints_csv(tmp_path / "k.csv")
     assert str(err.value) == (f"{tmp_path / 'k.csv'}: missing columns right_ankle_x, right_ankle_y "
                               f"(expected {','.join(KEYPOINT_COLUMNS)})")
+
+
+def test_the_temporary_file_is_hidden_beside_the_target_and_folders_are_made(tmp_path, monkeypatch):
+    # Beside the target (same file system: the rename is atomic), hidden and named after it (".name.…tmp":
+    # a glob for *.json in the folder never picks up a half-written file); missing folders are created.
+    import os
+
+    from gaitpose.formats import write_text_atomic
+
+    renames = []
+    real_replace = os.replace
+
+    def record(src, dst):
+        renames.append((src, dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", record)
+    target = tmp_path / "new" / "deeper" / "summary.json"
+    write_text_atomic(target, "{}")
+    assert target.read_text() == "{}"
+    (src, dst), = renames
+    src = Path(src)
+    assert src.parent == target.parent and src.name.startswith(".summary.json.") and src.name.endswith(".tmp")
+
+
+def test_keypoints_csv_reads_an_empty_frame_cell_as_its_row_and_half_points_as_missing(tmp_path):
+    from gaitpose.formats import KEYPOINT_COLUMNS, read_keypoints_csv
+
+    cells = ["1"] * (len(KEYPOINT_COLUMNS) - 2)
+    cells[1] = ""                                             # left shoulder: x but no y
+    (tmp_path / "k.csv").write_text(",".join(KEYPOINT_COLUMNS) + "\n" + "7,0.2," + ",".join(["1"] * 24) + "\n"
+                                    + ",0.3," + ",".join(cells) + "\n")
+    frames, _, kp = read_keypoints_csv(tmp_path / "k.csv")
+    assert frames.tolist() == [7, 1]                           # the second row has no frame number: its row, 1
+    assert np.isnan(kp[1, 0]).all() and kp[1, 1].tolist() == [1.0, 1.0, 1.0]
