@@ -75,3 +75,36 @@ def test_cleaning_uses_the_legs_crossings_when_it_knows_the_frame_rate():
     _, report = clean_keypoints(kp, fps=30.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=6.0, body_scale=100.0)
     assert report.ankle_label_agreement is not None and report.ankle_label_agreement >= 1 - 8 / 120
     assert report.swapped_frames["ankle"] == 0
+
+
+def test_a_knee_is_dropped_for_its_thigh_alone_or_its_shank_alone_and_kept_at_exactly_the_tolerance():
+    from gaitpose.gait.clean import drop_implausible_knees
+
+    # Both legs straight down from hips at (100, 0): knee (100, 40), ankle (100, 80): thigh = shank = 40 px.
+    kp = np.full((20, 8, 3), 1.0)
+    for side in ("left", "right"):
+        j = SIDE_JOINTS[side]
+        kp[:, j["hip"], :2], kp[:, j["knee"], :2], kp[:, j["ankle"], :2] = (100, 0), (100, 40), (100, 80)
+    kp[3, LK, :2] = (124, 48)    # shank hypot(24, 32) = 40 (kept), thigh hypot(24, 48) = 53.7 (+34 %): dropped
+    kp[4, LK, :2] = (124, 32)    # thigh 40, shank hypot(24, 48) = 53.7: dropped
+    kp[5, LK, :2] = (100, 50)    # thigh 50 (+25 %), shank 30 (−25 %): exactly the tolerance, kept
+    out, dropped = drop_implausible_knees(kp)
+    assert dropped == 2
+    assert np.isnan(out[[3, 4], LK, :2]).all() and out[5, LK, :2].tolist() == [100, 50]
+    # With fewer than 10 frames there is no usual length to compare with: nothing is dropped.
+    assert drop_implausible_knees(kp[:9])[1] == 0
+    assert drop_implausible_knees(kp[:10])[1] == 2
+
+
+def test_the_report_says_whether_the_tracks_were_filtered():
+    from gaitpose.gait.clean import clean_keypoints
+
+    # The filter is designed at cutoff / 0.802 and applied while that stays below 0.95 × Nyquist:
+    # 10 Hz at 30 fps: 12.47 < 14.25 Hz, filtered; 4.6 Hz at 12 fps: 5.74 ≥ 5.7 Hz, not filtered.
+    kp = _still(40)
+    kp[:, 0, 0] += np.where(np.arange(40) % 2, 1.0, -1.0)        # a 1 px zig-zag on the left shoulder
+    out, report = clean_keypoints(kp, fps=30.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=10.0, body_scale=100.0)
+    assert report.filtered and np.abs(out[15:25, 0, 0] - kp[15:25, 0, 0]).max() > 0.5
+    out, report = clean_keypoints(kp, fps=12.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=4.6, body_scale=100.0)
+    assert not report.filtered
+    np.testing.assert_array_equal(out[:, 0, :2], kp[:, 0, :2])
