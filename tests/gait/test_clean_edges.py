@@ -108,3 +108,11 @@ def test_the_report_says_whether_the_tracks_were_filtered():
     out, report = clean_keypoints(kp, fps=12.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=4.6, body_scale=100.0)
     assert not report.filtered
     np.testing.assert_array_equal(out[:, 0, :2], kp[:, 0, :2])
+
+
+def test_a_one_frame_gap_between_the_only_two_points_is_filled():
+    from gaitpose.gait.clean import fill_short_gaps
+
+    np.testing.assert_array_equal(fill_short_gaps(np.array([1.0, np.nan, 3.0]), max_gap_frames=1), [1.0, 2.0, 3.0])
+    # the last gap of a track is filled like the others
+    np.testing.assert_array_equal(fill_short_gaps(np.array([0.0, 1.0, np.nan, np.nan, 4.0]), 2), [0, 1, 2, 3, 4])
