@@ -116,3 +116,41 @@ def test_a_one_frame_gap_between_the_only_two_points_is_filled():
     np.testing.assert_array_equal(fill_short_gaps(np.array([1.0, np.nan, 3.0]), max_gap_frames=1), [1.0, 2.0, 3.0])
     # the last gap of a track is filled like the others
     np.testing.assert_array_equal(fill_short_gaps(np.array([0.0, 1.0, np.nan, np.nan, 4.0]), 2), [0, 1, 2, 3, 4])
+
+
+def _ankle_dx(dx: list[float]) -> np.ndarray:
+    """T×8×3 whose left ankle is dx (image x) from the right ankle (at x 0); every other joint missing."""
+    kp = np.full((len(dx), 8, 3), np.nan)
+    kp[:, LA] = np.stack([dx, np.zeros(len(dx)), np.ones(len(dx))], 1)
+    kp[:, RA] = (0.0, 0.0, 1.0)
+    return kp
+
+
+def test_ankle_crossings_found_by_hand():
+    from gaitpose.gait.clean import ankle_labels_by_crossings
+
+    # 10 fps, 13 frames, the ankles 0.4 apart at most (the method is scale-free). |dx| dips to 0.02 at frames
+    # 2, 5 and 8 (the legs cross: dx changes sign) and from 0.4 to 0.3 at frame 11 (a wobble). The depth a
+    # crossing needs is 0.4 × the 90th percentile of |dx| (0.4) = 0.16: the three crossings (0.38 deep) count,
+    # the wobble (0.1) does not. Three crossings are enough. Between them the left-labelled ankle is further
+    # along x on frames 0-1 and 6-7 and nearer on 3-4 and 9-12: the labels agree with the alternation on all 10
+    # frames away from the crossings; at a crossing (|dx| 0.02, under 0.25 × 0.16 = 0.04) the order is noise,
+    # nothing is swapped, and the 3 crossing frames count as disagreeing: 10 / 13.
+    dx = [0.4, 0.3, 0.02, -0.3, -0.4, -0.02, 0.3, 0.4, 0.02, -0.3, -0.4, -0.3, -0.4]
+    swap, agreement = ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0)
+    assert swap.tolist() == [False] * 13 and agreement == pytest.approx(10 / 13)
+    # Exactly 10 frames with ankles (the rest missing) are enough.
+    kp = _ankle_dx(dx)
+    kp[10:, LA] = np.nan
+    assert ankle_labels_by_crossings(kp, fps=10.0) is not None
+    kp[9, LA] = np.nan
+    assert ankle_labels_by_crossings(kp, fps=10.0) is None
+
+
+def test_two_crossings_close_together_are_one():
+    from gaitpose.gait.clean import ankle_labels_by_crossings
+
+    # Crossings at frames 2, 4 and 14 (2 and 10 frames apart): the typical interval is 6 frames, and crossings
+    # must be 0.6 × 6 = 3.6 → 3 frames apart: 2 and 4 merge, leaving two crossings: too few to decide.
+    dx = [0.4, 0.3, 0.02, -0.2, -0.02, 0.3, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.3, 0.2, 0.02, -0.3, -0.4]
+    assert ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0) is None
