@@ -154,3 +154,13 @@ def test_two_crossings_close_together_are_one():
     # must be 0.6 × 6 = 3.6 → 3 frames apart: 2 and 4 merge, leaving two crossings: too few to decide.
     dx = [0.4, 0.3, 0.02, -0.2, -0.02, 0.3, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.3, 0.2, 0.02, -0.3, -0.4]
     assert ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0) is None
+
+
+def test_lowpass_filters_runs_of_16_frames_or_more_wherever_they_start():
+    from gaitpose.gait.clean import lowpass
+
+    zigzag = np.where(np.arange(16) % 2, 1.0, -1.0)             # all at the Nyquist frequency
+    x = np.r_[np.full(20, np.nan), zigzag[:15], np.nan, zigzag]  # a 15-frame run from frame 20, then 16 frames
+    y = lowpass(x, 100.0, 6.0)
+    np.testing.assert_array_equal(y[:36], x[:36])               # too short to filter: left as it is
+    assert np.abs(y[36:]).max() < 0.5                           # 16 frames: filtered (the zig-zag mostly gone)
