@@ -163,4 +163,5 @@ def test_lowpass_filters_runs_of_16_frames_or_more_wherever_they_start():
     x = np.r_[np.full(20, np.nan), zigzag[:15], np.nan, zigzag]  # a 15-frame run from frame 20, then 16 frames
     y = lowpass(x, 100.0, 6.0)
     np.testing.assert_array_equal(y[:36], x[:36])               # too short to filter: left as it is
-    assert np.abs(y[36:]).max() < 0.5                           # 16 frames: filtered (the zig-zag mostly gone)
+    # 16 frames: filtered; away from the run's ends (odd padding keeps each end value) the zig-zag is gone
+    assert np.abs(y[40:48]).max() < 0.1
