@@ -165,3 +165,41 @@ def test_lowpass_filters_runs_of_16_frames_or_more_wherever_they_start():
     np.testing.assert_array_equal(y[:36], x[:36])               # too short to filter: left as it is
     # 16 frames: filtered; away from the run's ends (odd padding keeps each end value) the zig-zag is gone
     assert np.abs(y[40:48]).max() < 0.1
+
+
+def _pair(n: int, gap_px: float) -> np.ndarray:
+    """T×2×2: two joints moving right at 10 px a frame (no acceleration), the second `gap_px` below the first."""
+    xy = np.zeros((n, 2, 2))
+    xy[:, :, 0] = 10.0 * np.arange(n)[:, None]
+    xy[:, 1, 1] = gap_px
+    return xy
+
+
+def _exchanged(xy: np.ndarray, frames) -> np.ndarray:
+    out = xy.copy()
+    out[frames] = out[frames][:, ::-1]
+    return out
+
+
+def test_continuity_finds_exchanged_labels_at_the_ends_and_in_the_middle():
+    from gaitpose.gait.clean import _swap_labels
+
+    xy = _pair(12, 30.0)
+    for frames in ([0], [10, 11], [4, 5, 6]):
+        expected = np.zeros(12, bool)
+        expected[frames] = True
+        assert _swap_labels(_exchanged(xy, frames), body_scale=100.0).tolist() == expected.tolist(), frames
+
+
+def test_continuity_keeps_the_labels_unless_swapping_pays_more_than_the_switch_cost():
+    from gaitpose.gait.clean import _swap_labels
+
+    # Joints 1 px apart (0.01 body scale), labels exchanged on frame 5: as given, the exchanged point adds
+    # second differences of 0.01, −0.02, 0.01 on each joint: 2 × 6 × 0.01² = 0.0012, less than the 0.05 a
+    # swapped frame costs: the labels stay. 30 px apart the same costs 2 × 6 × 0.3² = 1.08: swapped back.
+    assert not _swap_labels(_exchanged(_pair(12, 1.0), [5]), body_scale=100.0).any()
+    assert _swap_labels(_exchanged(_pair(12, 30.0), [5]), body_scale=100.0).tolist() == [f == 5 for f in range(12)]
+    # Where the two joints are at the same place (frames 0-1 here), either label fits: they stay as given.
+    xy = _pair(12, 30.0)
+    xy[:2, 1] = xy[:2, 0]
+    assert not _swap_labels(xy, body_scale=100.0).any()
