@@ -203,3 +203,19 @@ def test_continuity_keeps_the_labels_unless_swapping_pays_more_than_the_switch_c
     xy = _pair(12, 30.0)
     xy[:2, 1] = xy[:2, 0]
     assert not _swap_labels(xy, body_scale=100.0).any()
+
+
+def test_three_frames_are_enough_to_repair():
+    from gaitpose.gait.clean import repair_swaps
+
+    # Every left/right pair 30 px apart (right below left), all moving right 10 px a frame; the ankles'
+    # labels exchanged on the last of 3 frames: the one second difference (t = 2) shows it.
+    kp = np.ones((3, 8, 3))
+    for side, dy in (("left", 0.0), ("right", 30.0)):
+        for j in SIDE_JOINTS[side].values():
+            kp[:, j, 0], kp[:, j, 1] = 10.0 * np.arange(3), 100.0 * j + dy
+    bad = kp.copy()
+    bad[2, [LA, RA]] = kp[2, [RA, LA]]
+    fixed, counts, agreement = repair_swaps(bad, body_scale=100.0)
+    np.testing.assert_array_equal(fixed, kp)
+    assert counts["ankle"] == 1 and agreement is None
