@@ -53,7 +53,7 @@ MODULES: dict[str, list[str]] = {
     "gait/validate.py": ["tests/gait/test_accuracy_and_cli.py"],
     "formats.py": ["tests/test_formats.py", "tests/test_formats_edges.py", "tests/gait/test_accuracy_and_cli.py"],
     "videowriter.py": ["tests/test_videowriter.py", "tests/test_videowriter_edges.py"],
-    "predict/follow.py": ["tests/predict/test_video_and_follow.py"],
+    "predict/follow.py": ["tests/predict/test_video_and_follow.py", "tests/predict/test_follow_edges.py"],
 }
 # Left out of mutation runs (still part of `make test`): 48 whole analyses, about 10 s for every mutant
 # of the gait core that reaches it; and the tests that run `gaitpose` in a child process, which imports
