@@ -219,3 +219,39 @@ def test_three_frames_are_enough_to_repair():
     fixed, counts, agreement = repair_swaps(bad, body_scale=100.0)
     np.testing.assert_array_equal(fixed, kp)
     assert counts["ankle"] == 1 and agreement is None
+
+
+def test_whole_legs_mislabelled_are_repaired_ankles_first_and_knees_after_them():
+    from gaitpose.gait.clean import repair_swaps
+
+    # The walk of test_ankle_labels_follow_the_legs_through_their_crossings (30 fps, ankles at x = ±50 sin 2πt,
+    # crossing every 0.5 s; labels exchanged on a random 30 % of frames), now with knees over their ankles
+    # (x = ±25 sin 2πt, 100 px above: shank ≈ 100-103 px), hips at x = ±5 and shoulders at x = ±3. The
+    # detector exchanges whole legs (knee and ankle together) and the shoulders on those frames.
+    # Ankles: the crossings decide, continuity settles the frames at the crossings: right everywhere.
+    # Knees: following the repaired ankles, exchanged back where the legs are apart (|sin| > 0.5: the wrong
+    # pairing is then hypot(75 sin, 100) ≥ 109 px, 2 × 6+ px worse, beyond the 10 px margin) and left as
+    # the detector had them elsewhere. Hips were never exchanged and stay; shoulders are not repaired at all.
+    fps, n = 30.0, 120
+    s = np.sin(2 * np.pi * np.arange(n) / fps)
+    truth = np.ones((n, 8, 3))
+    for j, x, y in ((0, 3, 0), (1, -3, 0), (2, 5, 100), (3, -5, 100)):
+        truth[:, j, 0], truth[:, j, 1] = x, y
+    truth[:, LK, 0], truth[:, RK, 0], truth[:, [LK, RK], 1] = 25 * s, -25 * s, 200.0
+    truth[:, LA, 0], truth[:, RA, 0], truth[:, [LA, RA], 1] = 50 * s, -50 * s, 300.0
+    flipped = np.random.default_rng(0).random(n) < 0.3
+    bad = truth.copy()
+    for a, b in ((0, 1), (LK, RK), (LA, RA)):
+        bad[flipped, a], bad[flipped, b] = truth[flipped, b], truth[flipped, a]
+    fixed, counts, agreement = repair_swaps(bad, body_scale=100.0, fps=fps)
+    np.testing.assert_allclose(fixed[:, [LA, RA]], truth[:, [LA, RA]], atol=1e-9)
+    apart = np.abs(s) > 0.5
+    np.testing.assert_allclose(fixed[apart][:, [LK, RK]], truth[apart][:, [LK, RK]], atol=1e-9)
+    knees_kept = ~apart & np.all(np.isclose(fixed[:, [LK, RK]], bad[:, [LK, RK]]), axis=(1, 2))
+    assert (apart | knees_kept).all()                     # elsewhere: the detector's labels, right or not
+    np.testing.assert_array_equal(fixed[:, [2, 3]], truth[:, [2, 3]])
+    np.testing.assert_array_equal(fixed[:, [0, 1]], bad[:, [0, 1]])
+    # every exchanged frame swapped back but those on a crossing itself (sin 2πt = 0: both ankles at x 0)
+    assert "shoulder" not in counts and counts["hip"] == 0
+    assert counts["ankle"] == int((flipped & (np.abs(s) > 1e-9)).sum())
+    assert agreement == pytest.approx(1 - flipped.mean(), abs=0.07)
