@@ -30,10 +30,11 @@ def test_without_motion_or_subject_the_whole_frame():
 
 
 def test_the_largest_moving_region_is_acquired_with_its_crop_side():
-    # Areas 100, 52 000 and 128 (the last is the widest for its height): the second, centred on (230, 150);
-    # its side 260 (width, the longer) × margin 1.9 / 1.3 = 380.
+    # Areas 100, 52 000, 128 (the widest for its height) and 5 000 (the tallest): the second, centred on
+    # (230, 150); its side 260 (width, the longer) × margin 1.9 / 1.3 = 380.
     follower = SubjectFollower(640, 360)
-    follower.observe_motion([(0.0, 0.0, 10.0, 10.0), (100.0, 50.0, 260.0, 200.0), (300.0, 0.0, 16.0, 8.0)])
+    follower.observe_motion([(0.0, 0.0, 10.0, 10.0), (100.0, 50.0, 260.0, 200.0), (300.0, 0.0, 16.0, 8.0),
+                             (500.0, 0.0, 20.0, 250.0)])
     (crop,) = follower.crops(1)
     assert _centre(crop) == pytest.approx((230.0, 150.0)) and crop.side == pytest.approx(1.9 * 260 / 1.3)
 
@@ -49,6 +50,19 @@ def test_while_tracking_the_region_nearest_the_subject_is_kept_for_when_it_is_lo
     (crop,) = follower.crops(1)
     assert _centre(crop) == pytest.approx((400.0, 200.0))
     assert crop.side == pytest.approx(1.9 * 100 / 1.3)   # A's longer side 100: 146.2 (more than 0.12 × 640)
+
+
+@pytest.mark.parametrize("other", [(390.0, 150.0, 20.0, 40.0), (310.0, 195.0, 180.0, 40.0)])
+def test_nearness_is_measured_between_centres(other):
+    # Subject at (400, 200). Region A (300, 150, 200, 100) is centred on it; the other is centred 30 px above
+    # it ((400, 170), small) or 15 px below it ((400, 215), wide and flat): A is nearer, though corners, or a
+    # width taken for a height, would make the other look nearer.
+    follower = SubjectFollower(640, 360, FollowParams(coast_frames=0))
+    follower.update(_kp(400.0, 200.0))
+    follower.observe_motion([other, (300.0, 150.0, 200.0, 100.0)])
+    follower.update(_kp(400.0, 200.0, score=0.1))
+    (crop,) = follower.crops(1)
+    assert _centre(crop) == pytest.approx((400.0, 200.0)) and crop.side == pytest.approx(1.9 * 200 / 1.3)
 
 
 def test_constant_velocity_prediction_by_hand():
