@@ -10,7 +10,7 @@ docs/testing.md says which survivors are equivalent (no test can tell them apart
     python scripts/mutants.py gait/events.py metrics.py
     python scripts/mutants.py --tests DIR ...       # tests taken from DIR instead of tests/ (a before/after comparison)
     python scripts/mutants.py --survivors gait/clean.py   # after adding tests: rerun only the mutants the
-                                                          # last run of that module left alive
+                                                          # last run (full or --survivors) left alive
     python scripts/mutants.py --max-children 1 ...  # one mutant at a time (default: one per core)
     python scripts/mutants.py --quick ...           # unit tests only (QUICK_SKIP): for a busy machine
 
@@ -218,12 +218,15 @@ def main() -> int:
                 print(f"{module}: no earlier full run ({saved}); run it without --survivors first", file=sys.stderr)
                 return 2
             before = json.loads(saved.read_text())
-            alive = [n for n, st in before["statuses"].items() if st != "killed"]
+            after_path = args.out / (work.name + ".after.json")
+            base = json.loads(after_path.read_text()) if after_path.is_file() else before   # an earlier rerun's
+            alive = [n for n, st in base["statuses"].items() if st != "killed"]
             rerun = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, alive,
                                quick=before.get("quick", False))
-            r = rerun if "error" in rerun else merge_rerun(before, rerun)
+            r = rerun if "error" in rerun else merge_rerun(base, rerun)
             if "error" not in r:
-                (args.out / (work.name + ".after.json")).write_text(json.dumps(r, indent=1))
+                r.update(killed_before=before["killed"], seconds_before=before.get("seconds"))
+                after_path.write_text(json.dumps(r, indent=1))
         else:
             r = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, quick=args.quick)
             if "error" not in r:

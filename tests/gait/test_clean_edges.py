@@ -151,8 +151,10 @@ def test_two_crossings_close_together_are_one():
     from gaitpose.gait.clean import ankle_labels_by_crossings
 
     # Crossings at frames 2, 4 and 14 (2 and 10 frames apart): the typical interval is 6 frames, and crossings
-    # must be 0.6 × 6 = 3.6 → 3 frames apart: 2 and 4 merge, leaving two crossings: too few to decide.
-    dx = [0.4, 0.3, 0.02, -0.2, -0.02, 0.3, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.3, 0.2, 0.02, -0.3, -0.4]
+    # must be 0.6 × 6 = 3.6 → 3 frames apart: 2 and 4 merge, leaving two crossings: too few to decide. The
+    # shallow dips at frames 7 and 9 (0.05 deep, under the 0.16 a crossing needs) are no crossings and do not
+    # shorten the typical interval.
+    dx = [0.4, 0.3, 0.02, -0.2, -0.02, 0.3, 0.4, 0.35, 0.4, 0.35, 0.4, 0.35, 0.3, 0.2, 0.02, -0.3, -0.4]
     assert ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0) is None
 
 
