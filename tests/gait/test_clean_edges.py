@@ -139,6 +139,12 @@ def test_ankle_crossings_found_by_hand():
     dx = [0.4, 0.3, 0.02, -0.3, -0.4, -0.02, 0.3, 0.4, 0.02, -0.3, -0.4, -0.3, -0.4]
     swap, agreement = ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0)
     assert swap.tolist() == [False] * 13 and agreement == pytest.approx(10 / 13)
+    # The same walk labelled the other way round (left nearer where it was further), and frame 7 mislabelled:
+    # the alternation is now called the other way, and frame 7 (clear of any crossing) is swapped back.
+    flipped = [-v for v in dx]
+    flipped[7] = -flipped[7]
+    swap, agreement = ankle_labels_by_crossings(_ankle_dx(flipped), fps=10.0)
+    assert swap.tolist() == [f == 7 for f in range(13)] and agreement == pytest.approx(9 / 13)
     # Exactly 10 frames with ankles (the rest missing) are enough.
     kp = _ankle_dx(dx)
     kp[10:, LA] = np.nan
@@ -187,7 +193,7 @@ def test_continuity_finds_exchanged_labels_at_the_ends_and_in_the_middle():
     from gaitpose.gait.clean import _swap_labels
 
     xy = _pair(12, 30.0)
-    for frames in ([0], [10, 11], [4, 5, 6]):
+    for frames in ([0], [9], [10, 11], [4, 5, 6]):
         expected = np.zeros(12, bool)
         expected[frames] = True
         assert _swap_labels(_exchanged(xy, frames), body_scale=100.0).tolist() == expected.tolist(), frames
