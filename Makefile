@@ -34,9 +34,12 @@ test: $(STAMP) $(TEACHER_STAMP)
 	$(BIN)/python -m pytest
 
 # Mutation testing of the gait core, PCKs and writers (issue 17; docs/testing.md). CPU-heavy: about
-# an hour on 2 busy cores; one module: `make mutants MODULES=metrics.py`. Report: out/mutants/report.md.
+# an hour on 2 busy cores; one module: `make mutants MODULES=metrics.py`; options of scripts/mutants.py
+# in MUTANTS_ARGS (e.g. "--quick --max-children 1", or "--survivors" after adding tests).
+# Report: out/mutants/report.md.
+MUTANTS_ARGS ?=
 mutants: $(STAMP)
-	nice -n 5 $(BIN)/python scripts/mutants.py $(MODULES)
+	nice -n 5 $(BIN)/python scripts/mutants.py $(MUTANTS_ARGS) $(MODULES)
 
 demo: $(STAMP)
 	$(BIN)/gaitpose demo

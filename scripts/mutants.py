@@ -9,6 +9,10 @@ docs/testing.md says which survivors are equivalent (no test can tell them apart
     python scripts/mutants.py                       # every module below
     python scripts/mutants.py gait/events.py metrics.py
     python scripts/mutants.py --tests DIR ...       # tests taken from DIR instead of tests/ (a before/after comparison)
+    python scripts/mutants.py --survivors gait/clean.py   # after adding tests: rerun only the mutants the
+                                                          # last run (full or --survivors) left alive
+    python scripts/mutants.py --max-children 1 ...  # one mutant at a time (default: one per core)
+    python scripts/mutants.py --quick ...           # unit tests only (QUICK_SKIP): for a busy machine
 
 Heavy: run it under `nice` on a shared machine (the make target does).
 """
@@ -32,11 +36,13 @@ MODULES: dict[str, list[str]] = {
     "gait/events.py": ["tests/gait/test_events.py", "tests/gait/test_truth.py", "tests/gait/test_properties.py",
                        "tests/gait/test_accuracy_and_cli.py"],
     "gait/spatiotemporal.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_spatiotemporal.py",
+                               "tests/gait/test_spatiotemporal_edges.py",
                                "tests/gait/test_truth.py", "tests/gait/test_properties.py",
                                "tests/gait/test_accuracy_and_cli.py"],
-    "gait/geometry.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_truth.py",
+    "gait/geometry.py": ["tests/gait/test_geometry_symmetry.py", "tests/gait/test_geometry_edges.py",
+                         "tests/gait/test_truth.py",
                          "tests/gait/test_properties.py", "tests/gait/test_accuracy_and_cli.py"],
-    "gait/clean.py": ["tests/gait/test_clean.py", "tests/gait/test_geometry_symmetry.py", "tests/gait/test_truth.py",
+    "gait/clean.py": ["tests/gait/test_clean.py", "tests/gait/test_clean_edges.py", "tests/gait/test_geometry_symmetry.py", "tests/gait/test_truth.py",
                       "tests/gait/test_accuracy_and_cli.py"],
     "metrics.py": ["tests/test_metrics.py"],
     "gait/cycles.py": ["tests/gait/test_cycles.py", "tests/gait/test_truth.py"],
@@ -45,9 +51,9 @@ MODULES: dict[str, list[str]] = {
     "gait/commands.py": ["tests/gait/test_readers.py", "tests/gait/test_cycles.py"],
     "gait/pipeline.py": ["tests/gait/test_truth.py", "tests/gait/test_accuracy_and_cli.py"],
     "gait/validate.py": ["tests/gait/test_accuracy_and_cli.py"],
-    "formats.py": ["tests/test_formats.py", "tests/gait/test_accuracy_and_cli.py"],
-    "videowriter.py": ["tests/test_videowriter.py"],
-    "predict/follow.py": ["tests/predict/test_video_and_follow.py"],
+    "formats.py": ["tests/test_formats.py", "tests/test_formats_edges.py", "tests/gait/test_accuracy_and_cli.py"],
+    "videowriter.py": ["tests/test_videowriter.py", "tests/test_videowriter_edges.py"],
+    "predict/follow.py": ["tests/predict/test_video_and_follow.py", "tests/predict/test_follow_edges.py"],
 }
 # Left out of mutation runs (still part of `make test`): 48 whole analyses, about 10 s for every mutant
 # of the gait core that reaches it; and the tests that run `gaitpose` in a child process, which imports
@@ -55,17 +61,26 @@ MODULES: dict[str, list[str]] = {
 SLOW = ("tests/gait/test_accuracy_and_cli.py::test_toe_off_error_stays_in_the_range_every_report_states",
         "tests/gait/test_accuracy_and_cli.py::test_cli_writes_outputs",
         "tests/gait/test_accuracy_and_cli.py::test_cli_bad_input_one_line_nothing_written")
+# --quick (a machine shared with training): the whole-walk analyses are left out as well, so each mutant
+# runs only the hand-worked unit tests and the cheap invariants; a lower bound of what the suite kills.
+QUICK_SKIP = ("tests/gait/test_truth.py", "tests/gait/test_accuracy_and_cli.py",
+              "tests/gait/test_properties.py::test_step_lengths_do_not_depend_on_the_walking_direction",
+              "tests/gait/test_properties.py::test_events_shift_with_the_recording")
 CLINICAL = ("gait/events.py", "gait/spatiotemporal.py", "gait/geometry.py", "gait/clean.py", "metrics.py")
 
 
-def run_module(module: str, tests_dir: Path, work: Path, mutmut: str) -> dict:
-    """mutmut on one module in a scratch tree → {"killed", "survived", "total", "seconds", "survivors": {name: diff}}."""
+def run_module(module: str, tests_dir: Path, work: Path, mutmut: str, max_children: int | None = None,
+               only: list[str] | None = None, quick: bool = False) -> dict:
+    """mutmut on one module in a scratch tree → {"killed", "survived", "total", "seconds", "survivors": {name: diff}}.
+
+    `only`: run just these mutants (the others are generated but stay "not checked")."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(tests_dir, work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    selected = [t for t in MODULES[module] if (work / t).is_file()]
+    selected = [t for t in MODULES[module] if (work / t).is_file() and not (quick and t in QUICK_SKIP)]
+    skipped = SLOW + (QUICK_SKIP if quick else ())
     if not selected:
         return {"error": "no test file of this module exists in the tests given"}
     (work / "pyproject.toml").write_text(
@@ -73,13 +88,15 @@ def run_module(module: str, tests_dir: Path, work: Path, mutmut: str) -> dict:
         'source_paths = ["src"]\n'
         f'only_mutate = ["{PKG}/{module}"]\n'
         f"pytest_add_cli_args_test_selection = {json.dumps(selected)}\n"
-        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider'] + [f'--deselect={t}' for t in SLOW])}\n"
+        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider'] + [f'--deselect={t}' for t in skipped if '::' in t])}\n"
         "\n[tool.pytest.ini_options]\n"
         'testpaths = ["tests"]\n')
     t0 = time.monotonic()
+    cmd = [mutmut, "run"] + (["--max-children", str(max_children)] if max_children else []) + (only or [])
     with open(work / "mutmut.log", "w") as f:
-        subprocess.run([mutmut, "run"], cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
-    return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected}
+        subprocess.run(cmd, cwd=work, stdout=f, stderr=subprocess.STDOUT, check=False)
+    return {**collect(module, work, mutmut), "seconds": round(time.monotonic() - t0, 1), "tests": selected,
+            "quick": quick}
 
 
 def collect(module: str, work: Path, mutmut: str) -> dict:
@@ -100,6 +117,20 @@ def collect(module: str, work: Path, mutmut: str) -> dict:
     counts = {k: sum(1 for v in statuses.values() if v == k) for k in ("killed", "survived", "not checked")}
     return {"killed": counts["killed"], "survived": counts["survived"], "not_checked": counts["not checked"],
             "total": len(statuses), "statuses": statuses, "survivors": survivors}
+
+
+def merge_rerun(before: dict, rerun: dict) -> dict:
+    """A survivors-only rerun on top of the full run before it: a mutant killed then stays killed (tests
+    were only added, so what killed it still does); every other mutant takes the rerun's status."""
+    statuses = {name: ("killed" if status == "killed" else rerun["statuses"].get(name, status))
+                for name, status in before["statuses"].items()}
+    counts = {k: sum(1 for v in statuses.values() if v == k) for k in ("killed", "survived", "not checked")}
+    survivors = {n: rerun["survivors"].get(n, before["survivors"].get(n, statuses[n]))
+                 for n, st in statuses.items() if st not in ("killed", "not checked")}
+    return {"killed": counts["killed"], "survived": counts["survived"], "not_checked": counts["not checked"],
+            "total": len(statuses), "statuses": statuses, "survivors": survivors,
+            "killed_before": before["killed"], "rerun": sorted(n for n, st in before["statuses"].items() if st != "killed"),
+            "seconds": rerun.get("seconds"), "seconds_before": before.get("seconds"), "tests": rerun.get("tests")}
 
 
 def _function_text(source: str, name: str) -> list[str]:
@@ -158,6 +189,12 @@ def main() -> int:
     ap.add_argument("--label", default="tests/ of this tree")
     ap.add_argument("--collect", action="store_true",
                     help="run nothing: report what the trees under --out hold (e.g. after an interrupted run)")
+    ap.add_argument("--survivors", action="store_true",
+                    help="rerun only the mutants not killed by the module's last full run (its result.json) and "
+                         "merge: for checking tests added since, without rerunning what was already killed")
+    ap.add_argument("--quick", action="store_true",
+                    help="leave the whole-walk analyses out too (QUICK_SKIP): hand-worked unit tests only")
+    ap.add_argument("--max-children", type=int, default=None, help="mutants run at once (mutmut's default: one per core)")
     args = ap.parse_args()
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -171,16 +208,35 @@ def main() -> int:
     summary = args.out / "summary.json"
     for module in args.modules or list(MODULES):
         work = args.out / module.replace("/", "_").removesuffix(".py")
+        saved = args.out / (work.name + ".result.json")
         if args.collect:
             if not (work / "mutants").is_dir():
                 continue
             r = collect(module, work, mutmut)
+        elif args.survivors:
+            if not saved.is_file():
+                print(f"{module}: no earlier full run ({saved}); run it without --survivors first", file=sys.stderr)
+                return 2
+            before = json.loads(saved.read_text())
+            after_path = args.out / (work.name + ".after.json")
+            base = json.loads(after_path.read_text()) if after_path.is_file() else before   # an earlier rerun's
+            alive = [n for n, st in base["statuses"].items() if st != "killed"]
+            rerun = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, alive,
+                               quick=before.get("quick", False))
+            r = rerun if "error" in rerun else merge_rerun(base, rerun)
+            if "error" not in r:
+                r.update(killed_before=before["killed"], seconds_before=before.get("seconds"))
+                after_path.write_text(json.dumps(r, indent=1))
         else:
-            r = run_module(module, args.tests.resolve(), work, mutmut)
+            r = run_module(module, args.tests.resolve(), work, mutmut, args.max_children, quick=args.quick)
+            if "error" not in r:
+                saved.write_text(json.dumps(r, indent=1))
         results[module] = r
         print(f"{module}: " + (r["error"] if "error" in r else
                                 f"{r['killed']} killed, {r['survived']} survived, {r['not_checked']} not run "
-                                f"of {r['total']}, {r.get('seconds', '–')} s"), flush=True)
+                                f"of {r['total']}, {r.get('seconds', '–')} s"
+                                + (f" (rerun of {len(r['rerun'])}; {r['killed_before']} killed before)"
+                                   if "rerun" in r else "")), flush=True)
         write_report(results, args.out / "report.md", args.label)
         summary.write_text(json.dumps({m: {k: v for k, v in x.items() if k != "survivors"} for m, x in results.items()},
                                       indent=2))

@@ -50,7 +50,10 @@ def read_openpose_folder(folder: Path) -> np.ndarray:
             raise GaitposeError(f"{f}: not readable OpenPose JSON ({exc})") from None
         if not people:
             continue
-        flat = np.asarray(people[0].get("pose_keypoints_2d", []), float).reshape(-1, 3)
+        values = np.asarray(people[0].get("pose_keypoints_2d", []), float)
+        if values.size % 3:
+            raise GaitposeError(f"{f}: pose_keypoints_2d has {values.size} numbers, not a whole number of (x, y, c)")
+        flat = values.reshape(-1, 3)
         index = OPENPOSE_INDEX if len(flat) >= 25 else OPENPOSE_COCO18_INDEX
         if len(flat) < 14:
             raise GaitposeError(f"{f}: pose_keypoints_2d has {len(flat)} points, expected BODY_25 or COCO-18")
@@ -67,7 +70,10 @@ def read_trc(path: Path) -> tuple[np.ndarray, float]:
     if len(lines) < 6:
         raise GaitposeError(f"{path}: too short for a .trc file")
     meta = dict(zip(lines[1].split("\t"), lines[2].split("\t")))
-    fps = float(meta.get("DataRate", "nan"))
+    try:
+        fps = float(meta.get("DataRate", "nan"))
+    except ValueError:                                   # no usable rate: the caller asks for --fps
+        fps = math.nan
     names = [n.strip() for n in lines[3].split("\t")[2::3]]
     col = _trc_columns(names, TRC_NAMES)
     missing = [j for j in JOINTS if j not in col]
