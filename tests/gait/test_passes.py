@@ -3,15 +3,17 @@
 The tracks are at 10 frames/s with a leg length of 200 px, so 1 leg length/s = 20 px a frame. The
 velocity is the slope of a straight line through ±0.5 s (frames c−5 … c+5, Σj² = 110 for j = −5…5).
 Near a kink at frame K between walking at 1 leg/s and standing, at c = K + m, the slope is
-Σ j·min(j + m, 0) / 110 leg lengths/s (walking, then standing) — m = 3: (−5·−2 + −4·−1)/110 = 0.127,
-m = 4: (−5·−1)/110 = 0.045 — and the same numbers mirrored for standing, then walking (m = −3: 0.127,
-m = −4: 0.045). With the defaults (start 0.10, stop 0.05 leg lengths/s) a pass runs from 3 frames before
-the kink where walking starts to 3 frames after the kink where it stops.
+Σ j·min(j + m, 0) / 110 leg lengths/s (walking, then standing): m = −1: (−5·−6 − 4·−5 − 3·−4 − 2·−3
+− 1·−2)/110 = 70/110 = 0.636, m = 0: 55/110 = 0.5, m = 3: (−5·−2 − 4·−1)/110 = 0.127, m = 4: 5/110 = 0.045;
+and the same mirrored for standing, then walking (m = 1: 0.636, m = 0: 0.5, m = −3: 0.127, m = −4: 0.045).
+Defaults: a pass starts at 0.10 leg lengths/s and runs while above 0.05 (from 3 frames before the kink
+where walking starts to 3 after the one where it stops), then its ends are trimmed to 0.6 of its median
+speed (1.0 here): it keeps the frames from 1 after the first kink to 1 before the second.
 """
 import numpy as np
 import pytest
 
-from gaitpose.gait.passes import OVERGROUND, TREADMILL, PassSettings, find_passes, pelvis_velocity
+from gaitpose.gait.passes import OVERGROUND, TREADMILL, PassSettings, find_passes, moving_direction, pelvis_velocity
 
 FPS, LEG_PX, STEP_PX = 10.0, 200.0, 20.0     # 1 leg length/s at 10 frames/s = 20 px a frame
 
@@ -27,28 +29,30 @@ def test_a_turn_in_the_middle_gives_two_passes_the_opposite_ways():
     x = np.where(k <= 50, STEP_PX * k, np.where(k <= 70, 1000.0, 1000.0 - STEP_PX * (k - 70)))
     seg = find_passes(x, _times(120), LEG_PX)
     first, second = seg.passes
-    # Frame 0: the one-sided window 0–5 lies on the line, slope exactly 1 ≥ 0.10. Walking stops at the kink
-    # 50: 53 (m = 3) is still at 0.127 ≥ 0.05, 54 (m = 4) falls to 0.045.
-    assert (first.index, first.start_frame, first.end_frame, first.direction) == (1, 0, 53, 1)
-    assert (first.start_s, first.end_s, first.mode) == (0.0, pytest.approx(5.3), OVERGROUND)
-    assert first.travel_legs == pytest.approx(1000 / LEG_PX)          # x[53] − x[0] = 1000 px
-    # Walking left starts at the kink 70: 67 (m = −3) reaches 0.127 ≥ 0.10; 66 (m = −4) only 0.045.
-    assert (second.index, second.start_frame, second.end_frame, second.direction) == (2, 67, 119, -1)
-    assert second.travel_legs == pytest.approx((1000 - 20) / LEG_PX)  # x[67] = 1000, x[119] = 20
-    assert second.direction_name == "left" and list(second.frames) == list(range(67, 120))
+    # Frame 0: the one-sided window 0–5 lies on the line, slope exactly 1. The run goes on to 53 (m = 3);
+    # trimmed to 0.6 of the median 1.0, the pass ends at 49 (m = −1: 0.636; m = 0: 0.5).
+    assert (first.index, first.start_frame, first.end_frame, first.direction) == (1, 0, 49, 1)
+    assert (first.start_s, first.end_s, first.mode) == (0.0, pytest.approx(4.9), OVERGROUND)
+    assert first.travel_legs == pytest.approx(980 / LEG_PX)           # x[49] − x[0] = 980 px
+    # Walking left: the run starts at 67 (m = −3), the pass at 71 (m = 1).
+    assert (second.index, second.start_frame, second.end_frame, second.direction) == (2, 71, 119, -1)
+    assert second.travel_legs == pytest.approx((980 - 20) / LEG_PX)   # x[71] = 980, x[119] = 20
+    assert second.direction_name == "left" and list(second.frames) == list(range(71, 120))
     assert seg.left_out == []
 
 
-def test_standing_at_the_start_and_a_higher_start_threshold():
-    # Standing at x = 0 over frames 0–30, then right at 1 leg/s to the end (frame 99). The pass starts 3
-    # frames before the kink (27). A start threshold of 0.2 is first reached at m = −2:
-    # (3·1 + 4·2 + 5·3)/110 = 0.236 (m = −3 gives 0.127).
+def test_standing_at_the_start_is_left_out():
+    # Standing at x = 0 over frames 0–30, then right at 1 leg/s to the end (frame 99): the run starts at 27
+    # (m = −3), the pass at 31 (m = 1).
     k = np.arange(100)
     x = np.where(k <= 30, 0.0, STEP_PX * (k - 30))
     (p,) = find_passes(x, _times(100), LEG_PX).passes
-    assert (p.start_frame, p.end_frame, p.direction) == (27, 99, 1)
-    (late,) = find_passes(x, _times(100), LEG_PX, settings=PassSettings(start_speed_legs_per_s=0.2)).passes
-    assert late.start_frame == 28
+    assert (p.start_frame, p.end_frame, p.direction) == (31, 99, 1)
+
+
+def test_hysteresis_starts_at_one_speed_and_stops_below_another():
+    speed = np.array([0.0, 0.08, 0.12, 0.07, 0.04, -0.06, -0.11, -0.2, np.nan, -0.2, 0.3, 0.09])
+    assert list(moving_direction(speed, start=0.10, stop=0.05)) == [0, 0, 1, 1, 0, 0, -1, -1, 0, -1, 1, 1]
 
 
 def test_half_visible_entry_and_standing_with_sway_at_the_end_are_left_out():
@@ -64,22 +68,24 @@ def test_half_visible_entry_and_standing_with_sway_at_the_end_are_left_out():
     seg = find_passes(x, _times(140), LEG_PX, visible_t=visible)
     (p,) = seg.passes
     # The velocity exists from frame 10 (one-sided window 10–15, 0.5 s); the pass is trimmed to the first
-    # fully visible frame, 15; it ends 3 frames after the kink at 79 (82; the sway starts after the
-    # windows of 82 and 83 end).
-    assert (p.start_frame, p.end_frame, p.direction) == (15, 82, 1)
-    assert p.travel_legs == pytest.approx((x[82] - x[15]) / LEG_PX)
+    # fully visible frame, 15; it ends 1 frame before the kink at 79 (78; the sway starts after the windows
+    # of the run's last frames, 82 and 83, end).
+    assert (p.start_frame, p.end_frame, p.direction) == (15, 78, 1)
+    assert p.travel_legs == pytest.approx((x[78] - x[15]) / LEG_PX)
     assert seg.left_out == []
 
 
 def test_a_movement_too_short_for_a_pass_is_named_and_left_out():
-    # Standing, a shuffle of 0.7 leg lengths (7 frames at 1 leg/s, frames 20–27), standing, then a real
-    # pass from frame 60 on.
-    k = np.arange(120)
-    x = np.clip(STEP_PX * (k - 20), 0, 140) + np.where(k > 60, STEP_PX * (k - 60), 0)
-    seg = find_passes(x, _times(120), LEG_PX)
-    assert [(p.start_frame, p.direction) for p in seg.passes] == [(57, 1)]
-    (why,) = seg.left_out
-    assert why.startswith("moving right") and "the hips travelled 0.70 leg lengths (a pass needs 1)" in why
+    # Standing, then 3 s at 0.3 leg lengths/s (6 px a frame, frames 20–50), standing, then a real pass
+    # from frame 80 on. The slow stretch's speeds are 0.3 × the numbers above: it starts at m = −1
+    # (0.3 × 0.364 = 0.109 ≥ 0.10, where Σ j·max(j − 1, 0) = 2 + 6 + 12 + 20 = 40) and its median is 0.3
+    # (21 of its frames see only the line), so it is trimmed to 0.18: from 21 (m = 1: 0.191) to 49.
+    # It travelled 6 px × 28 = 168 px = 0.84 leg lengths.
+    k = np.arange(140)
+    x = np.clip(6.0 * (k - 20), 0, 180) + np.where(k > 80, STEP_PX * (k - 80), 0)
+    seg = find_passes(x, _times(140), LEG_PX)
+    assert [(p.start_frame, p.direction) for p in seg.passes] == [(81, 1)]
+    assert seg.left_out == ["moving right 2.10–4.90 s: the hips travelled 0.84 leg lengths (a pass needs 1)"]
 
 
 def test_thresholds_are_in_leg_lengths_so_the_scale_does_not_matter():
@@ -88,7 +94,7 @@ def test_thresholds_are_in_leg_lengths_so_the_scale_does_not_matter():
     x = np.where(k <= 50, STEP_PX * k, np.where(k <= 70, 1000.0, 1000.0 - STEP_PX * (k - 70)))
     for factor in (4.0, 0.86 / LEG_PX):
         seg = find_passes(x * factor, _times(120), LEG_PX * factor)
-        assert [(p.start_frame, p.end_frame, p.direction) for p in seg.passes] == [(0, 53, 1), (67, 119, -1)]
+        assert [(p.start_frame, p.end_frame, p.direction) for p in seg.passes] == [(0, 49, 1), (71, 119, -1)]
 
 
 def test_hips_in_place_with_stepping_feet_are_one_treadmill_pass():

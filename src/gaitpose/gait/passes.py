@@ -11,9 +11,11 @@ gaps and with the recording's edges, where it is one-sided). A pass starts where
 `start_speed_legs_per_s` and lasts while it stays above `stop_speed_legs_per_s` in the same direction
 (hysteresis: a slow patient's momentary dip does not end the pass, noise around a threshold does not
 start and stop it). A turn is where the velocity falls and changes sign; standing is where it stays
-low; a long gap (the person out of view) leaves the fit without data. Each pass is then trimmed to the
-frames where the body is fully in view (half-visible entries and exits), and kept when the pelvis
-travelled at least `min_travel_legs`. Speeds and distances are in leg lengths (hip to ankle), so the
+low; a long gap (the person out of view) leaves the fit without data. Each pass is then trimmed at its
+ends to where the speed is at least `steady_fraction` of its median (slowing into a turn and speeding
+up out of it are turning, not the patient's walk; a walk through the view keeps its speed and loses
+nothing), and to the frames where the body is fully in view (half-visible entries and exits), and kept
+when the pelvis travelled at least `min_travel_legs`. Speeds and distances are in leg lengths (hip to ankle), so the
 same numbers hold at any image size, camera distance and frame rate; times are each frame's own time
 stamp, so a variable frame rate is handled.
 
@@ -46,6 +48,7 @@ class PassSettings:
     velocity_window_s: float = 1.0          # straight-line fit of the pelvis x over ±half of this
     start_speed_legs_per_s: float = 0.10    # a pass starts at this pelvis speed …
     stop_speed_legs_per_s: float = 0.05     # … and ends below this one (hysteresis)
+    steady_fraction: float = 0.6            # a pass' ends: trimmed to this share of its median speed
     min_travel_legs: float = 1.0            # less: a shuffle (turning, a step aside), not a pass
     stepping_window_s: float = 2.0          # window for "a foot moves relative to the pelvis"
     stepping_range_legs: float = 0.15       # range of the foot's position relative to the pelvis in it
@@ -176,12 +179,15 @@ def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
         raise ValueError("time_s_t must increase")
     seen = np.isfinite(x) if visible_t is None else (np.asarray(visible_t, bool) & np.isfinite(x))
     x_legs = x / leg_length
-    moving = moving_direction(pelvis_velocity(x_legs, t, settings.velocity_window_s),
-                              settings.start_speed_legs_per_s, settings.stop_speed_legs_per_s)
+    v = pelvis_velocity(x_legs, t, settings.velocity_window_s)
+    moving = moving_direction(v, settings.start_speed_legs_per_s, settings.stop_speed_legs_per_s)
     out = Segmentation()
     spans: list[tuple[int, int, int, float]] = []
     for direction in (1, -1):
         for a, b in _runs(moving == direction):
+            speed = direction * v[a:b + 1]
+            steady = np.flatnonzero(speed >= settings.steady_fraction * np.median(speed))
+            a, b = a + int(steady[0]), a + int(steady[-1])
             where = f"moving {'right' if direction > 0 else 'left'} {_span_text(t, a, b)}"
             inside = np.flatnonzero(seen[a:b + 1])
             if not len(inside):
