@@ -140,7 +140,9 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     thigh_len = np.nanmean([_median_length(xy, SIDE_JOINTS[s]["hip"], SIDE_JOINTS[s]["knee"]) for s in SIDES])
     shank_len = np.nanmean([_median_length(xy, SIDE_JOINTS[s]["knee"], SIDE_JOINTS[s]["ankle"]) for s in SIDES])
     segmentation = walking_passes(xy, fps, float(thigh_len + shank_len), options)  # pelvis travel: a small roll is no matter
-    notes += [f"not a pass: {x}" for x in segmentation.left_out]
+    if segmentation.left_out:
+        notes.append(f"{len(segmentation.left_out)} stretch{'es' if len(segmentation.left_out) > 1 else ''} of "
+                     "movement not taken as passes: " + "; ".join(segmentation.left_out))
     if not segmentation.passes:
         raise _too_few_strides(kp, report, options, 0, "no walking pass found: " + (
             "; ".join(segmentation.left_out) or "the hips never travelled and no foot stepped"))
@@ -267,6 +269,10 @@ def _pass_direction(p: passes_mod.Pass, xy_tx8x2: np.ndarray, thigh_len: float, 
             notes.append(f"--direction {options.direction}: pass {p.index} travels {p.direction_name}; "
                          "the hips' travel decides")
         return p.direction
+    if options.treadmill_speed_m_s is None:
+        notes.append(f"pass {p.index} ({p.start_s:.2f}–{p.end_s:.2f} s): the hips stayed in place in the image (a "
+                     "treadmill, or a camera that follows the walker, where a turn cannot be seen from the hips); "
+                     "facing " + ("from --direction" if given is not None else "from the knees"))
     if given is not None:
         return given
     return geometry.detect_direction(xy_tx8x2[p.start_frame:p.end_frame + 1], thigh_len)[0]
