@@ -86,6 +86,9 @@ def test_a_movement_too_short_for_a_pass_is_named_and_left_out():
     seg = find_passes(x, _times(140), LEG_PX)
     assert [(p.start_frame, p.direction) for p in seg.passes] == [(81, 1)]
     assert seg.left_out == ["moving right 2.10–4.90 s: the hips travelled 0.84 leg lengths (a pass needs 1)"]
+    # Asked for 0.8 leg lengths of travel, the slow stretch is a pass of its own.
+    lenient = find_passes(x, _times(140), LEG_PX, settings=PassSettings(min_travel_legs=0.8))
+    assert [(p.start_frame, p.end_frame) for p in lenient.passes] == [(21, 49), (81, 139)]
 
 
 def test_thresholds_are_in_leg_lengths_so_the_scale_does_not_matter():

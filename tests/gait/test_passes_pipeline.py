@@ -79,6 +79,19 @@ def test_a_one_way_walk_is_one_pass_over_the_whole_recording_and_the_pooled_numb
     assert s["walking_direction"] == "left"
 
 
+def test_a_short_walk_in_a_long_standing_recording_keeps_its_cycle():
+    # 4.4 s of walking, then 16 s standing still: the walk is under a quarter of the recording. The cycle is
+    # found from the pass alone (the standing frames, left out, do not thin out its autocorrelation).
+    walk = simulate(replace(SYMMETRIC, fps=FPS, n_cycles=4))
+    kp, _ = observe(walk, seed=4, roll_deg=0.0)
+    n_walk = len(kp)
+    kp = np.concatenate([kp, np.repeat(kp[-1:], int(16 * FPS), axis=0)])
+    s = analyze_keypoints(kp, FPS, GaitOptions(height_m=1.75)).summary
+    (p,) = s["passes"]
+    assert p["start_frame"] == 0 and p["end_frame"] <= n_walk - 1 + FPS / 2
+    assert p["cadence_steps_per_min"] == pytest.approx(CADENCE, rel=0.02) and sum(p["n_strides"].values()) >= 4
+
+
 def test_a_pass_too_short_for_a_stride_is_named_and_skipped():
     # Back for 0.8 of a cycle only (0.8 × 1.4 m = 1.1 m: a pass, but no heel strike has its next one).
     kp, _ = _there_and_back(back_frames=int(0.8 * 1.1 * FPS))
