@@ -34,6 +34,20 @@ STRIDE_COLUMNS: tuple[str, ...] = (
     "side", "start_frame", "end_frame", "stride_time_s", "stance_time_s",
     "swing_time_s", "stance_pct", "step_length_m", "stride_length_m", "speed_m_s",
 )
+# passes.csv: per pass, then the pooled row ("all"): each number as the mean of both sides, its SD over the
+# strides and the left and right means (summary.json's {"mean", "sd", "left", "right"}).
+PASS_NUMBERS: tuple[tuple[str, str, str], ...] = (   # (summary key, column stem, unit)
+    ("gait_cycle_s", "gait_cycle", "s"), ("stance_time_s", "stance_time", "s"), ("swing_time_s", "swing_time", "s"),
+    ("stance_pct", "stance", "pct"), ("double_support_s", "double_support", "s"),
+    ("step_length_m", "step_length", "m"), ("stride_length_m", "stride_length", "m"),
+)
+PASS_COLUMNS: tuple[str, ...] = (
+    "pass", "status", "reason", "start_frame", "end_frame", "start_s", "end_s", "direction", "mode",
+    "travel_leg_lengths", "few_strides", "n_strides_left", "n_strides_right", "cadence_steps_per_min", "speed_m_s",
+    "phase_symmetry_index",
+) + tuple(f"{stem}{part}_{unit}" for _, stem, unit in PASS_NUMBERS for part in ("", "_sd", "_left", "_right")) + (
+    "hip_rom_left_deg", "hip_rom_right_deg", "knee_rom_left_deg", "knee_rom_right_deg",
+)
 EVENT_NAMES: tuple[str, ...] = ("heel_strike", "toe_off")
 
 

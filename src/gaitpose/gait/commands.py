@@ -120,6 +120,14 @@ def print_gait_summary(result, out_dir) -> None:
     print(f"{sum(s['n_strides'].values())} strides, cycle {s['gait_cycle_s']['mean']:.3f} s, cadence "
           f"{s['cadence_steps_per_min']:.1f} steps/min, D_ps {s['phase_symmetry_index']:.3f}, "
           f"step length L/R {s['step_length_m']['left']:.3f}/{s['step_length_m']['right']:.3f} m → {out_dir}")
+    for p in s.get("passes") or []:
+        head = f"pass {p['pass']} {p['start_s']:.2f}–{p['end_s']:.2f} s facing {p['direction']} ({p['mode']})"
+        if p["status"] != "analysed":
+            print(f"{head}: skipped, {p['reason']}")
+            continue
+        n = p["n_strides"]
+        print(f"{head}: {n['left']}+{n['right']} strides{' (few)' if p['few_strides'] else ''}, cadence "
+              f"{p['cadence_steps_per_min']:.1f} steps/min, cycle {p['gait_cycle_s']['mean']:.3f} s")
     for note in result.notes:
         print(f"note: {note}")
 

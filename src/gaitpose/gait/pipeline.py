@@ -18,7 +18,7 @@ import numpy as np
 from gaitpose.data.walker import SHANK_RATIO, THIGH_RATIO  # Winter (2009) ratios, defined once
 from gaitpose.errors import GaitposeError
 from gaitpose.gait import clean as clean_mod
-from gaitpose.gait import cycles, events as events_mod, geometry, spatiotemporal as st
+from gaitpose.gait import cycles, events as events_mod, geometry, passes as passes_mod, spatiotemporal as st
 from gaitpose.skeleton import FOOT_POINTS, SIDE_JOINTS, SIDES
 from gaitpose.timing import resample_uniform
 
@@ -26,6 +26,11 @@ LOW_SCORE_HINT = 0.3   # share of joints below --min-score from which a failure 
 # Below this share of frames agreeing (see clean.ankle_labels_by_crossings) the report warns that the
 # left/right identity of the legs may be exchanged.
 LEFT_RIGHT_CONFIDENT = 0.75
+# A pass reports its numbers from one complete stride per side (gait-lab walkways give 3–4 strides per pass,
+# part of them entering or leaving the view); with fewer than two of a side it is flagged as few.
+MIN_STRIDES_PER_SIDE = 2
+# summary["walking_direction"] from the sorted set of the analysed passes' directions
+WALKING_DIRECTION_NAMES = {(1,): "right", (-1,): "left", (-1, 1): "both"}
 
 
 @dataclass
@@ -60,7 +65,7 @@ class GaitResult:
     notes: list[str]
     forward_m: dict[str, np.ndarray] | None = None  # forward ankle position (m) per side (belt frame)
     norms: dict | None = None
-    plane_xy_tx8x2: np.ndarray | None = None  # the camera-plane joints the events were found in (floor level, y up)
+    plane_xy_tx8x2: np.ndarray | None = None  # camera-plane joints the events came from: floor level, y up, x forward (mirrored where a pass walks left)
 
 
 def segment_lengths(options: GaitOptions) -> tuple[dict[str, float], dict[str, float]] | None:
@@ -134,11 +139,19 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
                      f"their crossings on only {100 * agreement:.0f} % of frames; each leg is followed consistently, "
                      "but left and right values may be exchanged")
 
+    if options.direction not in ("auto", "left", "right"):
+        raise GaitposeError(f"--direction: expected auto, left or right, got {options.direction!r}")
     xy = geometry.to_camera_plane(kp_clean, options.camera)
     thigh_len = np.nanmean([_median_length(xy, SIDE_JOINTS[s]["hip"], SIDE_JOINTS[s]["knee"]) for s in SIDES])
-    _, treadmill = geometry.detect_direction(xy, thigh_len)  # pelvis travel does not depend on a small roll
-    if options.treadmill_speed_m_s is not None:
-        treadmill = True
+    shank_len = np.nanmean([_median_length(xy, SIDE_JOINTS[s]["knee"], SIDE_JOINTS[s]["ankle"]) for s in SIDES])
+    segmentation = walking_passes(xy, fps, float(thigh_len + shank_len), options)  # pelvis travel: a small roll is no matter
+    if segmentation.left_out:
+        notes.append(f"{len(segmentation.left_out)} stretch{'es' if len(segmentation.left_out) > 1 else ''} of "
+                     "movement not taken as passes: " + "; ".join(segmentation.left_out))
+    if not segmentation.passes:
+        raise _too_few_strides(kp, report, options, 0, "no walking pass found: " + (
+            "; ".join(segmentation.left_out) or "the hips never travelled and no foot stepped"))
+    treadmill = all(p.mode == passes_mod.TREADMILL for p in segmentation.passes)
     # Floor / camera roll: rotate so that the floor line is horizontal.
     if options.floor_angle_deg is not None:
         floor_rad, floor_source = np.radians(options.floor_angle_deg), "given"
@@ -149,17 +162,19 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         floor_rad, floor_source = (est, "estimated from the ankles at rest") if est is not None else (0.0, "assumed level")
     xy = geometry.rotate(xy, -floor_rad)
 
-    if options.direction in ("left", "right"):
-        direction = 1 if options.direction == "right" else -1
-    elif options.direction == "auto":
-        direction, _ = geometry.detect_direction(xy, thigh_len)
-    else:
-        raise GaitposeError(f"--direction: expected auto, left or right, got {options.direction!r}")
-    if options.treadmill_speed_m_s is not None:
-        treadmill = True
-    angles = geometry.joint_angles(xy, direction)
+    directions = [_pass_direction(p, xy, thigh_len, options, notes) for p in segmentation.passes]
+    # Everything from here on works in the walker's own frame: x mirrored where a pass walks left, so every
+    # pass walks towards +x (the same arithmetic as a direction of −1, which only ever multiplies x).
+    direction_t = _nearest_pass_direction(segmentation.passes, directions, T)
+    xy_fwd = xy.copy()
+    xy_fwd[..., 0] *= direction_t[:, None]
+    angles = geometry.joint_angles(xy_fwd, 1)
+    in_pass = np.zeros(T, bool)
+    for p in segmentation.passes:
+        in_pass[p.start_frame:p.end_frame + 1] = True
+    xy_walk = np.where(in_pass[:, None, None], xy_fwd, np.nan)   # no stride or footprint outside the passes
 
-    feet_xy = None
+    feet_xy = feet_fwd = None
     if feet_tx4x3 is not None:
         feet = np.asarray(feet_tx4x3, float)
         if feet.shape != (T, len(FOOT_POINTS), 3):
@@ -167,21 +182,21 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         ankles = kp_clean[:, [SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]], :2]
         feet = clean_mod.clean_feet(feet, ankles, fps, options.min_score, options.max_gap_s, options.cutoff_hz)
         feet_xy = geometry.rotate(geometry.to_camera_plane(feet, options.camera), -floor_rad)
-    ev, cycle_est = events_mod.detect_events(xy, fps, direction, feet_xy)
+        feet_fwd = feet_xy.copy()
+        feet_fwd[..., 0] *= direction_t[:, None]
+    ev = _events_in_passes(xy_fwd, segmentation.passes, fps, feet_fwd)
     event_source = {s: "heel and toe" if feet_xy is not None and events_mod.feet_usable(feet_xy, s) else "ankle"
                     for s in SIDES}
-    valid = {s: np.isfinite(xy[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy)[:, 0]) for s in SIDES}
-    strides = st.build_strides(ev, valid, fps)
+    valid = {s: np.isfinite(xy_walk[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy_walk)[:, 0])
+             for s in SIDES}
+    strides = st.StrideSet()
+    for p in segmentation.passes:  # pairs of heel strikes within one pass; the median check over all
+        paired = st.pair_strides(_events_within(ev, p.start_frame, p.end_frame), valid, fps)
+        strides.strides += paired.strides
+        strides.dropped += paired.dropped
+    st.drop_irregular(strides, fps)
     if len(strides.strides) < 2:
-        detected = int(np.isfinite(kp[..., 0]).sum())
-        low = report.low_score_points / detected if detected else 0.0
-        hint = (f"; {100 * low:.0f} % of the detected joints scored below --min-score {options.min_score:g} "
-                "(a lower --min-score keeps them)" if low > LOW_SCORE_HINT else "")
-        with_joints = int(np.isfinite(kp[..., 0]).any(axis=1).sum())
-        if with_joints < 0.5 * T:  # e.g. the person was not found in most frames of a video
-            hint += f"; joints were found in only {with_joints} of {T} frames"
-        raise GaitposeError(f"keypoints: fewer than two strides found ({len(strides.strides)}); "
-                            f"the walk is too short or the legs were not tracked{hint}")
+        raise _too_few_strides(kp, report, options, len(strides.strides), _passes_text(segmentation.passes))
     st.add_double_support(strides, ev, fps)
     early_s, late_s = events_mod.TOE_OFF_ERROR_S
     if "ankle" in event_source.values():
@@ -209,7 +224,7 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
             scale[s] = (thigh_m[s] + shank_m[s]) / seg  # metres per camera-plane unit = depth of that leg
         t_s = np.arange(T) / fps
         belt = options.treadmill_speed_m_s or 0.0
-        forward_m = {s: direction * xy[:, SIDE_JOINTS[s]["ankle"], 0] * scale[s] + belt * t_s for s in SIDES}
+        forward_m = {s: xy_walk[:, SIDE_JOINTS[s]["ankle"], 0] * scale[s] + belt * t_s for s in SIDES}
         paper = st.paper_step_lengths(angles, ev, thigh_m, shank_m)
         if treadmill and options.treadmill_speed_m_s is None:
             st.add_lengths(strides, None, paper, fps)
@@ -228,8 +243,19 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         notes.append(f"only {len(strides.strides)} strides (wanted ≥ {options.min_strides}): treat the averages with care")
     notes += [f"dropped {d}" for d in strides.dropped]
 
-    summary = _summary(angles, strides, fps, T, direction, treadmill, options, lengths, step_method,
-                       float(np.degrees(floor_rad)), floor_source, report)
+    pass_table = [_pass_summary(p, d, strides, angles, frames, fps, options, ev)
+                  for p, d in zip(segmentation.passes, directions)]
+    for row in pass_table:
+        if row["status"] == "skipped":
+            notes.append(f"pass {row['pass']} ({row['start_s']:.2f}–{row['end_s']:.2f} s) skipped: {row['reason']}")
+        elif row["few_strides"]:
+            notes.append(f"pass {row['pass']} ({row['start_s']:.2f}–{row['end_s']:.2f} s): few strides "
+                         f"({row['n_strides']['left']} left, {row['n_strides']['right']} right)")
+    analysed = [(p, d) for p, d, row in zip(segmentation.passes, directions, pass_table) if row["status"] == "analysed"]
+    summary = _summary(angles, strides, fps, T, sorted({d for _, d in analysed}), treadmill, options, lengths,
+                       step_method, float(np.degrees(floor_rad)), floor_source, report)
+    summary["few_strides"] = min(summary["n_strides"].values()) < MIN_STRIDES_PER_SIDE
+    summary["passes"] = pass_table
     curves = cycles.cycle_curves(angles, strides.strides)
     summary["cycle_curves"] = curves
     if lengths is not None:
@@ -248,7 +274,7 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     kp_out = kp_clean.copy()
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
                       summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms,
-                      plane_xy_tx8x2=xy)
+                      plane_xy_tx8x2=xy_fwd)
 
 
 def analyze_by_time_stamps(keypoints: np.ndarray, feet: np.ndarray | None, times_s: np.ndarray, fps: float,
@@ -265,10 +291,123 @@ def analyze_by_time_stamps(keypoints: np.ndarray, feet: np.ndarray | None, times
     return result
 
 
-def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction: int, treadmill: bool,
-             options: GaitOptions, lengths, step_method: str, floor_deg: float, floor_source: str,
-             report: clean_mod.CleaningReport) -> dict[str, Any]:
-    by = {s: [x for x in strides.strides if x.side == s] for s in SIDES}
+def walking_passes(xy_tx8x2: np.ndarray, fps: float, leg_length: float, options: GaitOptions) -> passes_mod.Segmentation:
+    """The recording's passes (gaitpose.gait.passes) from the pelvis and ankles; with --treadmill-speed the
+    user has said it is one treadmill walk: one pass over the whole recording."""
+    T = len(xy_tx8x2)
+    if options.treadmill_speed_m_s is not None:
+        return passes_mod.Segmentation([passes_mod.Pass(1, 0, T - 1, 0.0, (T - 1) / fps, 0, 0.0, passes_mod.TREADMILL)])
+    pelvis_x = geometry.pelvis(xy_tx8x2)[:, 0]
+    feet_x = xy_tx8x2[:, [SIDE_JOINTS[s]["ankle"] for s in SIDES], 0]
+    visible = np.isfinite(pelvis_x) & np.isfinite(feet_x).all(axis=1)
+    return passes_mod.find_passes(pelvis_x, np.arange(T) / fps, leg_length, feet_x, visible)
+
+
+def _pass_direction(p: passes_mod.Pass, xy_tx8x2: np.ndarray, thigh_len: float, options: GaitOptions,
+                    notes: list[str]) -> int:
+    """+1 / −1: the hips' travel; walking in place: --direction, else the knees (geometry.detect_direction)."""
+    given = {"right": 1, "left": -1}.get(options.direction)
+    if p.direction != 0:
+        if given is not None and given != p.direction:
+            notes.append(f"--direction {options.direction}: pass {p.index} travels {p.direction_name}; "
+                         "the hips' travel decides")
+        return p.direction
+    if options.treadmill_speed_m_s is None:
+        notes.append(f"pass {p.index} ({p.start_s:.2f}–{p.end_s:.2f} s): the hips stayed in place in the image (a "
+                     "treadmill, or a camera that follows the walker, where a turn cannot be seen from the hips); "
+                     "facing " + ("from --direction" if given is not None else "from the knees"))
+    if given is not None:
+        return given
+    return geometry.detect_direction(xy_tx8x2[p.start_frame:p.end_frame + 1], thigh_len)[0]
+
+
+def _nearest_pass_direction(passes: list[passes_mod.Pass], directions: list[int], n_frames: int) -> np.ndarray:
+    """Per frame (T) the direction of its pass, or outside the passes of the nearest one (angles.csv
+    keeps every frame; events come from the passes only)."""
+    rows = np.arange(n_frames)
+    frames_away = np.stack([np.maximum(p.start_frame - rows, 0) + np.maximum(rows - p.end_frame, 0) for p in passes])
+    return np.asarray(directions, float)[np.argmin(frames_away, axis=0)]
+
+
+def _events_in_passes(xy_fwd_tx8x2: np.ndarray, passes: list[passes_mod.Pass], fps: float,
+                      feet_fwd_tx4x2: np.ndarray | None = None) -> dict[str, dict[str, list[float]]]:
+    """Heel strikes and toe offs (fractional rows of the recording) found in the passes only.
+
+    The passes are put end to end, one missing frame between them (no extremum spans two passes), and the
+    events found in that as in one walk towards +x: so standing, turning and out-of-view stretches neither
+    add events nor thin out the autocorrelation that sets the cycle; a recording that is one pass from
+    start to end is analysed exactly as before passes. Foot points (heels, toe tips) are joined the same way."""
+    def joined(tracks: np.ndarray) -> np.ndarray:
+        pieces = []
+        for p in passes:
+            if pieces:
+                pieces.append(np.full((1,) + tracks.shape[1:], np.nan))
+            pieces.append(tracks[p.start_frame:p.end_frame + 1])
+        return np.concatenate(pieces)
+
+    joined_start, length = [], 0
+    for k, p in enumerate(passes):
+        length += k > 0
+        joined_start.append(length)
+        length += p.end_frame - p.start_frame + 1
+    events, _ = events_mod.detect_events(joined(xy_fwd_tx8x2), fps, 1,
+                                         None if feet_fwd_tx4x2 is None else joined(feet_fwd_tx4x2))
+    starts = np.array(joined_start)
+    shift = np.array([p.start_frame for p in passes]) - starts   # joined position + shift = row of the recording
+    return {side: {kind: [float(f + shift[np.searchsorted(starts, f, side="right") - 1]) for f in frames]
+                   for kind, frames in kinds.items()} for side, kinds in events.items()}
+
+
+def _events_within(events: dict[str, dict[str, list[float]]], first: int, last: int) -> dict[str, dict[str, list[float]]]:
+    return {side: {kind: [f for f in frames if first <= f <= last] for kind, frames in kinds.items()}
+            for side, kinds in events.items()}
+
+
+def _passes_text(passes: list[passes_mod.Pass]) -> str:
+    return "passes: " + ", ".join(f"{p.index} at {p.start_s:.2f}–{p.end_s:.2f} s {p.direction_name}" for p in passes)
+
+
+def _too_few_strides(kp: np.ndarray, report: clean_mod.CleaningReport, options: GaitOptions, n_strides: int,
+                     where: str) -> GaitposeError:
+    """The one-line error of a recording without two strides, with a hint where the cause can be seen."""
+    T = len(kp)
+    detected = int(np.isfinite(kp[..., 0]).sum())
+    low = report.low_score_points / detected if detected else 0.0
+    hint = (f"; {100 * low:.0f} % of the detected joints scored below --min-score {options.min_score:g} "
+            "(a lower --min-score keeps them)" if low > LOW_SCORE_HINT else "")
+    with_joints = int(np.isfinite(kp[..., 0]).any(axis=1).sum())
+    if with_joints < 0.5 * T:  # e.g. the person was not found in most frames of a video
+        hint += f"; joints were found in only {with_joints} of {T} frames"
+    return GaitposeError(f"keypoints: fewer than two strides found ({n_strides}; {where}); "
+                         f"the walk is too short or the legs were not tracked{hint}")
+
+
+def _pass_summary(p: passes_mod.Pass, direction: int, strides: st.StrideSet, angles: dict[str, np.ndarray],
+                  frames: np.ndarray, fps: float, options: GaitOptions,
+                  events: dict[str, dict[str, list[float]]]) -> dict[str, Any]:
+    """One row of passes.csv / summary["passes"]: where and which way, and its strides' numbers; a pass
+    without a complete stride is skipped, one with fewer than two strides of a side flagged as few."""
+    first, last = int(frames[p.start_frame]), int(frames[p.end_frame])
+    row: dict[str, Any] = {"pass": p.index, "start_frame": first, "end_frame": last, "start_s": first / fps,
+                           "end_s": last / fps, "direction": "right" if direction > 0 else "left", "mode": p.mode,
+                           "travel_leg_lengths": p.travel_legs}
+    mine = [x for x in strides.strides if p.start_frame <= x.start_frame <= p.end_frame]
+    if not mine:
+        inside = _events_within(events, p.start_frame, p.end_frame)
+        n_hs = sum(len(inside[s]["heel_strike"]) for s in SIDES)
+        return {**row, "status": "skipped", "few_strides": True,
+                "reason": f"no complete stride ({n_hs} heel strikes in {p.duration_s:.1f} s)"}
+    numbers = gait_numbers(angles, mine, options, p.mode == passes_mod.TREADMILL)
+    return {**row, "status": "analysed", "reason": "",
+            "few_strides": min(numbers["n_strides"].values()) < MIN_STRIDES_PER_SIDE, **numbers}
+
+
+
+def gait_numbers(angles: dict[str, np.ndarray], strides: list[st.Stride], options: GaitOptions,
+                 treadmill: bool) -> dict[str, Any]:
+    """The numbers of a set of strides (a pass, or all passes pooled): per side, mean of both and SD over
+    the strides (`_side_stat`), cadence, D_ps, symmetry ratios and range of motion."""
+    by = {s: [x for x in strides if x.side == s] for s in SIDES}
 
     def field_stat(name: str) -> dict[str, float]:
         return _side_stat({s: [getattr(x, name) for x in by[s] if np.isfinite(getattr(x, name))] for s in SIDES})
@@ -287,19 +426,13 @@ def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction
             rom[joint][s] = float(np.mean(vals)) if vals else float("nan")
     step, stride_len = field_stat("step_length_m"), field_stat("stride_length_m")
     speed = field_stat("speed_m_s")
-    dps = st.phase_symmetry_index(cycle["mean"], stance, swing)
-    out: dict[str, Any] = {
-        "fps": fps, "n_frames": n_frames,
-        "walking_direction": "right" if direction > 0 else "left",
-        "mode": "treadmill" if treadmill else "overground",
+    return {
         "n_strides": {s: len(by[s]) for s in SIDES},
         "cadence_steps_per_min": 120.0 / cycle["mean"] if cycle["mean"] > 0 else float("nan"),
         "gait_cycle_s": cycle,
         "speed_m_s": (options.treadmill_speed_m_s if treadmill and options.treadmill_speed_m_s else speed["mean"]),
-        "phase_symmetry_index": dps,
-        "phase_symmetry_note": "D_ps = sqrt(T0/T)·(…) with T0 = 1.2 s; it exceeds 1 when the cycle is shorter than 1.2 s",
+        "phase_symmetry_index": st.phase_symmetry_index(cycle["mean"], stance, swing),
         "step_length_m": step, "step_length_paper_m": field_stat("step_length_paper_m"),
-        "step_length_method": step_method,
         "stride_length_m": stride_len,
         "stance_time_s": stance, "swing_time_s": swing, "stance_pct": field_stat("stance_pct"),
         "double_support_s": field_stat("double_support_s"),
@@ -307,6 +440,20 @@ def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, direction
                            "swing": st.symmetry_ratio(swing["left"], swing["right"]),
                            "step_length": st.symmetry_ratio(step["left"], step["right"])},
         "hip_rom_deg": rom["hip"], "knee_rom_deg": rom["knee"],
+    }
+
+
+def _summary(angles, strides: st.StrideSet, fps: float, n_frames: int, directions: list[int], treadmill: bool,
+             options: GaitOptions, lengths, step_method: str, floor_deg: float, floor_source: str,
+             report: clean_mod.CleaningReport) -> dict[str, Any]:
+    numbers = gait_numbers(angles, strides.strides, options, treadmill)
+    out: dict[str, Any] = {
+        "fps": fps, "n_frames": n_frames,
+        "walking_direction": WALKING_DIRECTION_NAMES[tuple(directions)],
+        "mode": "treadmill" if treadmill else "overground",
+        **numbers,
+        "phase_symmetry_note": "D_ps = sqrt(T0/T)·(…) with T0 = 1.2 s; it exceeds 1 when the cycle is shorter than 1.2 s",
+        "step_length_method": step_method,
         "floor_angle_deg": floor_deg, "floor_angle_source": floor_source,
         "data_quality": {"low_score_points": report.low_score_points, "swapped_frames": report.swapped_frames,
                          "ankle_label_agreement": report.ankle_label_agreement,

@@ -39,11 +39,18 @@ def _other(side: str) -> str:
 
 
 def build_strides(events: dict[str, dict[str, list[float]]], valid_t: dict[str, np.ndarray], fps: float) -> StrideSet:
-    """Pair heel strikes into strides with exactly one toe off between; drop (and say why) the rest.
+    """Pair heel strikes into strides with exactly one toe off between; drop (and say why) the rest,
+    and the strides far from the median stride time (`pair_strides`, then `drop_irregular`).
 
     `valid_t[side]` marks frames with a usable ankle; a stride crossing a gap is dropped (a long gap
     is never bridged).
     """
+    return drop_irregular(pair_strides(events, valid_t, fps), fps)
+
+
+def pair_strides(events: dict[str, dict[str, list[float]]], valid_t: dict[str, np.ndarray], fps: float) -> StrideSet:
+    """Consecutive heel strikes of a side with exactly one toe off between and no gap (`valid_t`) inside
+    → strides; the other pairs are dropped and said why. Called per pass, so no stride spans a turn."""
     out = StrideSet()
     for side in SIDES:
         hs = sorted(events[side]["heel_strike"])
@@ -63,7 +70,12 @@ def build_strides(events: dict[str, dict[str, list[float]]], valid_t: dict[str, 
             stance_s = (inside[0] - a) / fps
             out.strides.append(Stride(side, a, b, float(inside[0]), stride_s, stance_s, stride_s - stance_s,
                                       100 * stance_s / stride_s))
-    # Irregular strides (a missed or spurious event) are far from the median of the walk.
+    return out
+
+
+def drop_irregular(out: StrideSet, fps: float) -> StrideSet:
+    """Drop (and say why) strides outside 0.6–1.5 × the median stride time: a missed or spurious event
+    makes a stride far from the median of the walk. Sorts the strides by their heel strike."""
     if out.strides:
         med = float(np.median([s.stride_time_s for s in out.strides]))
         keep = []

@@ -300,9 +300,12 @@ def evaluate_mocap(walk: MocapPass, seed: int) -> tuple[dict[str, float], dict[s
     duration = len(walk.time_s) / fps
     window = 0.5 * (walk.cycle_s if np.isfinite(walk.cycle_s) else 1.0)
     cycle = res.summary["gait_cycle_s"]["mean"]
-    direction = 1 if res.summary["walking_direction"] == "right" else -1
-    base = zeni_events(res.plane_xy_tx8x2, fps, direction, cycle) if np.isfinite(cycle) else \
+    base = zeni_events(res.plane_xy_tx8x2, fps, 1, cycle) if np.isfinite(cycle) else \
         {s: {"heel_strike": [], "toe_off": []} for s in SIDES}
+    # the plain rule counted where the pipeline looks: inside the walking passes it found
+    spans = [(p["start_frame"], p["end_frame"]) for p in res.summary.get("passes", [])] or [(0, len(kp) - 1)]
+    base = {s: {k: [f for f in v if any(a <= f <= b for a, b in spans)] for k, v in kinds.items()}
+            for s, kinds in base.items()}
     for tag, found in (("", res.events), ("feet_", res_feet.events), ("zeni_", base)):
         m = match_events(walk.events, found, fps, duration, window)
         for kind in ("heel_strike", "toe_off"):

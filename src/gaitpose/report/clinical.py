@@ -115,9 +115,64 @@ def header_rows(a: Analysis) -> list[tuple[str, str]]:
             ("Session", (ses.get("date") or "–") + (f" — {label}" if label else "")),
             ("Video", video_text), ("Frame rate", fps_text), ("Camera", cam_text),
             ("Keypoints by", f"{model}; skeleton {skeleton}"),
-            ("Walk", f"{s.get('mode', '–')}, facing {s.get('walking_direction', '–')} in the image"),
+            ("Walk", walk_text(s)),
             ("Software", f"gaitpose {ses.get('software_version') or '–'}")]
     return [(k, str(v)) for k, v in rows]
+
+
+def walk_text(summary: dict) -> str:
+    """The header's "Walk": mode and facing; with passes, how many each way."""
+    mode = summary.get("mode", "–")
+    analysed = [p for p in summary.get("passes") or [] if p.get("status") == "analysed"]
+    if len(analysed) < 2:
+        return f"{mode}, facing {summary.get('walking_direction', '–')} in the image"
+    ways = [f"{sum(p['direction'] == d for p in analysed)} facing {d}" for d in ("right", "left")
+            if any(p["direction"] == d for p in analysed)]
+    return f"{mode}, {len(analysed)} passes ({', '.join(ways)} in the image)"
+
+
+def passes_table(summary: dict) -> str:
+    """Per pass: when, which way, strides, and its cadence, cycle, speed, step length and stance (mean ± SD
+    over its strides); a skipped pass with why. Empty without passes (an analysis made before them)."""
+    passes = summary.get("passes") or []
+    if not passes:
+        return ""
+
+    def num(value: Any, decimals: int) -> str:
+        return kn.round_to(value, decimals) if isinstance(value, (int, float)) and math.isfinite(value) else "–"
+
+    def mean_sd(stat: Any, decimals: int) -> str:
+        if not isinstance(stat, dict):
+            return "–"
+        text = num(stat.get("mean"), decimals)
+        sd = stat.get("sd")
+        return text + (f" ± {num(sd, decimals)}" if isinstance(sd, (int, float)) and math.isfinite(sd) else "")
+
+    body = []
+    for p in passes:
+        when = f"{p['start_s']:.1f}–{p['end_s']:.1f} s"
+        head = f"<td>{_e(p['pass'])}</td><td>{_e(when)}</td><td>{_e(p['direction'])}</td>"
+        if p.get("status") != "analysed":
+            body.append(f"<tr class=skipped>{head}<td colspan=6>skipped: {_e(p.get('reason', ''))}</td></tr>")
+            continue
+        n = p.get("n_strides") or {}
+        strides = f"{n.get('left', 0)} / {n.get('right', 0)}" + (" (few)" if p.get("few_strides") else "")
+        cells = [strides, num(p.get("cadence_steps_per_min"), 0), mean_sd(p.get("gait_cycle_s"), 2),
+                 num(p.get("speed_m_s"), 2), mean_sd(p.get("step_length_m"), 2), mean_sd(p.get("stance_pct"), 0)]
+        body.append(f"<tr>{head}" + "".join(f"<td class=num>{_e(c)}</td>" for c in cells) + "</tr>")
+    n = summary.get("n_strides") or {}
+    pooled = [f"{n.get('left', 0)} / {n.get('right', 0)}", num(summary.get("cadence_steps_per_min"), 0),
+              mean_sd(summary.get("gait_cycle_s"), 2), num(summary.get("speed_m_s"), 2),
+              mean_sd(summary.get("step_length_m"), 2), mean_sd(summary.get("stance_pct"), 0)]
+    body.append("<tr class=pooled><th scope=row colspan=3>All passes</th>"
+                + "".join(f"<td class=num>{_e(c)}</td>" for c in pooled) + "</tr>")
+    return ("<table class=key><thead><tr><th>Pass</th><th>Time</th><th>Facing</th><th>Strides L / R</th>"
+            "<th>Cadence <span class=unit>steps/min</span></th><th>Gait cycle <span class=unit>s</span></th>"
+            "<th>Speed <span class=unit>m/s</span></th><th>Step length <span class=unit>m</span></th>"
+            "<th>Stance <span class=unit>%</span></th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
+            "<p class=small>Each pass is a walk in one direction; turns, standing and entering or leaving the view "
+            "are left out. Numbers are means over the pass's strides ± their SD; a pass with fewer than two strides "
+            "of a side is marked few. The key numbers above pool the strides of every pass.</p>")
 
 
 _FLAG_MARK = {"low": ("▼", "below the normal range"), "high": ("▲", "above the normal range"),
@@ -319,6 +374,15 @@ def quality_items(a: Analysis) -> list[str]:
     if dropped:
         text += " Left out: " + "; ".join(dropped) + "."
     items.append(text)
+    passes = s.get("passes") or []
+    if passes:
+        skipped = [p for p in passes if p.get("status") != "analysed"]
+        text = (f"The walk was split into {len(passes)} walking pass{'es' if len(passes) != 1 else ''} "
+                f"({len(passes) - len(skipped)} analysed); turns, standing and entering or leaving the view were "
+                "left out.")
+        if skipped:
+            text += " Skipped: " + "; ".join(f"pass {p['pass']}, {p.get('reason', '')}" for p in skipped) + "."
+        items.append(text)
     agreement = dq.get("ankle_label_agreement")
     swapped = sum((dq.get("swapped_frames") or {}).values())
     if isinstance(agreement, (int, float)) and agreement < 0.75:
@@ -354,7 +418,7 @@ h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:18px 0 6px;border-bott
 table{border-collapse:collapse}td,th{padding:3px 8px;text-align:left;vertical-align:top}
 table.meta th{color:#555;font-weight:normal;padding-left:0}table.meta td{font-weight:600}
 table.key{width:100%}table.key td,table.key th{border-bottom:1px solid #ccc}table.key thead th{border-bottom:2px solid #333}
-td.num,table.key thead th{text-align:right}.unit,.unc,.small{color:#555}.unit{font-weight:normal;font-size:12px}
+td.num,table.key thead th{text-align:right}tr.skipped td{color:#777}tr.pooled{font-weight:600}.unit,.unc,.small{color:#555}.unit{font-weight:normal;font-size:12px}
 .flag-low,.flag-high{background:#fde2c8;font-weight:700}.flag-near{background:#f2f2f2}.mark{font-size:12px}
 .small{font-size:12px}.box{border:2px solid #b36b00;background:#fff8ec;padding:4px 14px;margin:8px 0}
 .box li{margin:4px 0}img.plot{width:100%}.stills{display:flex;flex-wrap:wrap;gap:6px}
@@ -401,6 +465,9 @@ def render_report(a: Analysis, video: str | Path | None = None) -> str:
     else:
         stills_html = "<p>No still frames: " + ("the video was not found." if video_path else
                                                  "the analysis was made from keypoints, without the video.") + "</p>"
+    passes_html = passes_table(s)
+    if passes_html:
+        passes_html = "<h2>Walking passes</h2>\n" + passes_html
     quality = "".join(f"<li>{x}</li>" for x in quality_items(a))
     notes = "".join(f"<li>{_e(x)}</li>" for x in s.get("notes") or [])
     raw = "".join(f"<li>{_e(f)}</li>" for f in a.files + (["report.html"] if "report.html" not in a.files else []))
@@ -416,6 +483,7 @@ def render_report(a: Analysis, video: str | Path | None = None) -> str:
 {key_table(rows)}
 {dps_text}
 {reference_text(rows)}
+{passes_html}
 <h2>Hip and knee over the gait cycle</h2>
 {plot_html}
 <p class=small>Mean of the measured cycles, shaded ±1 SD; left blue, right orange. {band_note}</p>

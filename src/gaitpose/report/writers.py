@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, KEYPOINT_COLUMNS, STRIDE_COLUMNS, _cell,
+from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, KEYPOINT_COLUMNS, PASS_COLUMNS, PASS_NUMBERS,
+                              STRIDE_COLUMNS, _cell,
                               write_bytes_atomic, write_csv_atomic, write_json_atomic, write_keypoints_csv,
                               write_text_atomic)
 from gaitpose.report.figures import figure_png
@@ -36,6 +37,44 @@ def stride_rows(result) -> list[list[Any]]:
              s.stride_time_s, s.stance_time_s, s.swing_time_s, s.stance_pct, s.step_length_m, s.stride_length_m,
              s.speed_m_s]
             for s in result.strides.strides]
+
+
+def _pass_numbers(numbers: dict[str, Any]) -> list[Any]:
+    """The number cells of a passes.csv row from a summary-like dict (a pass, or the pooled summary)."""
+    n = numbers.get("n_strides") or {}
+    cells = [n.get("left"), n.get("right"), numbers.get("cadence_steps_per_min"), numbers.get("speed_m_s"),
+             numbers.get("phase_symmetry_index")]
+    for key, _, _ in PASS_NUMBERS:
+        stat = numbers.get(key) or {}
+        cells += [stat.get("mean"), stat.get("sd"), stat.get("left"), stat.get("right")]
+    for key in ("hip_rom_deg", "knee_rom_deg"):
+        rom = numbers.get(key) or {}
+        cells += [rom.get("left"), rom.get("right")]
+    return cells
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def pass_rows(result) -> list[list[Any]]:
+    """passes.csv: one row per pass (a skipped one with its reason and no numbers), then "all" (pooled)."""
+    s = result.summary
+    passes = s.get("passes") or []
+    rows = []
+    for p in passes:
+        head = [p["pass"], p["status"], p["reason"], p["start_frame"], p["end_frame"], p["start_s"], p["end_s"],
+                p["direction"], p["mode"], p["travel_leg_lengths"], _yes_no(p["few_strides"])]
+        numbers = _pass_numbers(p) if p["status"] == "analysed" else [None] * (len(PASS_COLUMNS) - len(head))
+        rows.append(head + numbers)
+    analysed = [p for p in passes if p["status"] == "analysed"]
+    rows.append(["all", "pooled", f"{len(analysed)} of {len(passes)} passes",
+                 min((p["start_frame"] for p in analysed), default=None), max((p["end_frame"] for p in analysed), default=None),
+                 min((p["start_s"] for p in analysed), default=None), max((p["end_s"] for p in analysed), default=None),
+                 s.get("walking_direction"), s.get("mode"), sum(p["travel_leg_lengths"] for p in analysed),
+                 _yes_no(bool(s.get("few_strides")))]
+                + _pass_numbers(s))
+    return rows
 
 
 def angle_rows(result) -> list[list[Any]]:
@@ -122,7 +161,7 @@ def render_plots(result) -> dict[str, bytes]:
 
 
 def write_all(result, out_dir: Path, session: dict | None = None) -> None:
-    """Render everything, then write: keypoints.csv, angles.csv, events.csv, strides.csv, summary.json,
+    """Render everything, then write: keypoints.csv, angles.csv, events.csv, strides.csv, passes.csv, summary.json,
     keypoints.trc, angles.mot, plots/*.png, session.json (who, when, camera, versions), norms.json (the lab
     norms used, when given), and last report.html, rendered from those files (gaitpose.report.clinical)."""
     from gaitpose.report.clinical import write_report
@@ -135,6 +174,7 @@ def write_all(result, out_dir: Path, session: dict | None = None) -> None:
     write_csv_atomic(out_dir / "angles.csv", ANGLE_COLUMNS, angle_rows(result))
     write_csv_atomic(out_dir / "events.csv", EVENT_COLUMNS, event_rows(result))
     write_csv_atomic(out_dir / "strides.csv", STRIDE_COLUMNS, stride_rows(result))
+    write_csv_atomic(out_dir / "passes.csv", PASS_COLUMNS, pass_rows(result))
     write_json_atomic(out_dir / "summary.json", result.summary)
     write_text_atomic(out_dir / "keypoints.trc", trc)
     write_text_atomic(out_dir / "angles.mot", mot)

@@ -1,0 +1,230 @@
+"""Passes: split a recording into walking segments in one direction (numpy only, keypoints from any tool).
+
+A clinic walkway is short: the patient walks, stops, turns and walks back, several times. A walk there
+and back analysed as one pass mixes two walking directions (the sign of every sagittal angle and of the
+foot's forward position flips at the turn) and puts the turn's shuffling steps among the strides. So
+the recording is first split into passes, each analysed on its own and pooled after.
+
+Method: the pelvis' horizontal velocity, from a local straight-line fit over `PassSettings.velocity_window_s`
+(about one gait cycle, so the speed's rise and fall within each step averages out; the fit copes with
+gaps and with the recording's edges, where it is one-sided). A pass starts where the speed reaches
+`start_speed_legs_per_s` and lasts while it stays above `stop_speed_legs_per_s` in the same direction
+(hysteresis: a slow patient's momentary dip does not end the pass, noise around a threshold does not
+start and stop it). A turn is where the velocity falls and changes sign; standing is where it stays
+low; a long gap (the person out of view) leaves the fit without data. Each pass is then trimmed at its
+ends to where the speed is at least `steady_fraction` of its median (slowing into a turn and speeding
+up out of it are turning, not the patient's walk; a walk through the view keeps its speed and loses
+nothing), and to the frames where the body is fully in view (half-visible entries and exits), and kept
+when the pelvis travelled at least `min_travel_legs`. Speeds and distances are in leg lengths (hip to ankle), so the
+same numbers hold at any image size, camera distance and frame rate; times are each frame's own time
+stamp, so a variable frame rate is handled.
+
+Walking in place (treadmill; also a camera that pans with the walker): the hips do not travel in the
+image, so no pass is found from them. When a recording has no travelling pass, each stretch of at least
+`min_stepping_s` where a foot moves to and fro relative to the pelvis (`stepping_range_legs` within
+`stepping_window_s`) is a pass: walking in place, direction 0 (the hips cannot tell the facing), when
+the pelvis drifts less than `max_treadmill_travel_legs` over it (about one thigh length, the rule the
+pipeline used before passes), else a slow or short walk in the direction of the drift. Turning on the
+spot also steps in place, so a recording with travelling passes gets no such pass.
+
+Reference speeds: the slowest household walking is about 0.1–0.4 m/s (Perry et al. 1995, "Classification
+of walking handicap in the stroke population", Stroke 26:982-989); with a leg (hip to ankle) of about 0.49
+of body height (Winter 2009, segment ratios 0.245 + 0.246), 0.1 leg lengths/s is about 0.085 m/s for a
+1.75 m person — below any functional walking, above the sway of a person standing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OVERGROUND, TREADMILL = "overground", "treadmill"
+
+
+@dataclass(frozen=True)
+class PassSettings:
+    """Thresholds of the segmentation; speeds and distances in leg lengths (hip to ankle)."""
+
+    velocity_window_s: float = 1.0          # straight-line fit of the pelvis x over ±half of this
+    start_speed_legs_per_s: float = 0.10    # a pass starts at this pelvis speed …
+    stop_speed_legs_per_s: float = 0.05     # … and ends below this one (hysteresis)
+    steady_fraction: float = 0.6            # a pass' ends: trimmed to this share of its median speed
+    min_travel_legs: float = 1.0            # less: a shuffle (turning, a step aside), not a pass
+    stepping_window_s: float = 2.0          # window for "a foot moves relative to the pelvis"
+    stepping_range_legs: float = 0.15       # range of the foot's position relative to the pelvis in it
+    max_treadmill_travel_legs: float = 0.5  # hips drift less: walking in place (about one thigh length)
+    min_stepping_s: float = 2.0             # shorter stepping without travel is no pass
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One walking segment in one direction. Frames are row indices into the tracks, both inclusive."""
+
+    index: int              # 1, 2, … in time order
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+    direction: int          # +1 towards image right (+x), −1 towards image left; 0: walking in place
+    travel_legs: float      # pelvis travel along `direction` (0 for walking in place), leg lengths
+    mode: str               # OVERGROUND or TREADMILL
+
+    @property
+    def frames(self) -> np.ndarray:
+        """Row indices of the pass (start to end, inclusive)."""
+        return np.arange(self.start_frame, self.end_frame + 1)
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def direction_name(self) -> str:
+        return {1: "right", -1: "left"}.get(self.direction, "in place")
+
+
+@dataclass
+class Segmentation:
+    passes: list[Pass] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)   # "moving right 3.20–3.90 s: …" (why it is no pass)
+
+
+def pelvis_velocity(x_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
+    """Slope (units/s) of a least-squares line through the finite samples within ±window_s/2 of each
+    frame (T); NaN where fewer than 3 samples or they span less than 0.4 of the window (a gap, no data).
+
+    Running sums keep it O(T) for long recordings; times are centred on the first one so the sums of
+    squares stay small."""
+    x = np.asarray(x_t, float)
+    t = np.asarray(time_s_t, float)
+    ok = np.isfinite(x) & np.isfinite(t)
+    tf, xf = t[ok] - (t[ok][0] if ok.any() else 0.0), x[ok]
+    tq = t - (t[ok][0] if ok.any() else 0.0)
+    lo = np.searchsorted(tf, tq - window_s / 2, side="left")
+    hi = np.searchsorted(tf, tq + window_s / 2, side="right")
+
+    def window_sum(v: np.ndarray) -> np.ndarray:
+        c = np.concatenate([[0.0], np.cumsum(v)])
+        return c[hi] - c[lo]
+
+    n = (hi - lo).astype(float)
+    st, sx, stt, stx = window_sum(tf), window_sum(xf), window_sum(tf * tf), window_sum(tf * xf)
+    den = n * stt - st * st
+    last = np.clip(hi - 1, 0, max(len(tf) - 1, 0))
+    span = np.where(hi > lo, tf[last] - tf[np.minimum(lo, last)], 0.0) if len(tf) else np.zeros(len(t))
+    # A one-sided window (the recording's edge, a gap's edge) spans half the window; 0.4 leaves room for
+    # frame times that do not fall on its end.
+    good = (n >= 3) & (span >= 0.4 * window_s) & (den > 0) & np.isfinite(t)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(good, (n * stx - st * sx) / np.where(good, den, 1.0), np.nan)
+
+
+def moving_direction(speed_legs_per_s_t: np.ndarray, start: float, stop: float) -> np.ndarray:
+    """Per frame +1 / −1 (moving right / left) or 0, with hysteresis: enter at |v| ≥ start, stay while
+    v keeps its sign and |v| ≥ stop; NaN (no estimate) is 0."""
+    out = np.zeros(len(speed_legs_per_s_t), int)
+    state = 0
+    for i, v in enumerate(speed_legs_per_s_t):
+        if not np.isfinite(v):
+            state = 0
+        elif state != 0 and state * v < stop:
+            state = 0
+        if state == 0 and np.isfinite(v) and abs(v) >= start:
+            state = 1 if v > 0 else -1
+        out[i] = state
+    return out
+
+
+def _runs(mask_t: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) row of each run of True, both inclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask_t.astype(np.int8), [0]])))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _window_range(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
+    """Max − min of the finite samples within ±window_s/2 of each frame (NaN where none)."""
+    out = np.full(len(v_t), np.nan)
+    lo = np.searchsorted(time_s_t, time_s_t - window_s / 2, side="left")
+    hi = np.searchsorted(time_s_t, time_s_t + window_s / 2, side="right")
+    for i in range(len(v_t)):
+        seg = v_t[lo[i]:hi[i]]
+        seg = seg[np.isfinite(seg)]
+        if len(seg):
+            out[i] = seg.max() - seg.min()
+    return out
+
+
+def _span_text(time_s_t: np.ndarray, a: int, b: int) -> str:
+    return f"{time_s_t[a]:.2f}–{time_s_t[b]:.2f} s"
+
+
+def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
+                feet_x_tx2: np.ndarray | None = None, visible_t: np.ndarray | None = None,
+                settings: PassSettings = PassSettings()) -> Segmentation:
+    """Passes of one person's track.
+
+    `pelvis_x_t`: the hip midpoint's horizontal image position (T, NaN where not found); `time_s_t`: each
+    frame's time (T, increasing); `leg_length`: hip to ankle in the same units as x (a body-size unit, so
+    the thresholds hold at any resolution); `feet_x_tx2`: the ankles' x (T×2), needed only to find walking
+    in place; `visible_t`: frames where the whole body is seen (default: where the pelvis is), the ends of
+    each pass are trimmed to them.
+    """
+    x = np.asarray(pelvis_x_t, float)
+    t = np.asarray(time_s_t, float)
+    if x.ndim != 1 or t.shape != x.shape:
+        raise ValueError(f"pelvis_x_t and time_s_t must be two series of one length, got {x.shape} and {t.shape}")
+    if not (np.isfinite(leg_length) and leg_length > 0):
+        raise ValueError(f"leg_length must be positive, got {leg_length}")
+    if len(t) > 1 and not np.all(np.diff(t) > 0):
+        raise ValueError("time_s_t must increase")
+    seen = np.isfinite(x) if visible_t is None else (np.asarray(visible_t, bool) & np.isfinite(x))
+    x_legs = x / leg_length
+    v = pelvis_velocity(x_legs, t, settings.velocity_window_s)
+    moving = moving_direction(v, settings.start_speed_legs_per_s, settings.stop_speed_legs_per_s)
+    out = Segmentation()
+    spans: list[tuple[int, int, int, float]] = []
+    for direction in (1, -1):
+        for a, b in _runs(moving == direction):
+            speed = direction * v[a:b + 1]
+            steady = np.flatnonzero(speed >= settings.steady_fraction * np.median(speed))
+            a, b = a + int(steady[0]), a + int(steady[-1])
+            where = f"moving {'right' if direction > 0 else 'left'} {_span_text(t, a, b)}"
+            inside = np.flatnonzero(seen[a:b + 1])
+            if not len(inside):
+                out.left_out.append(f"{where}: the body never fully in view")
+                continue
+            a, b = a + int(inside[0]), a + int(inside[-1])
+            travel = direction * (x_legs[b] - x_legs[a])
+            if travel < settings.min_travel_legs:
+                out.left_out.append(f"{where}: the hips travelled {travel:.2f} leg lengths "
+                                    f"(a pass needs {settings.min_travel_legs:g})")
+                continue
+            spans.append((a, b, direction, float(travel)))
+    if not spans and feet_x_tx2 is not None:
+        spans = _stepping_passes(x_legs, t, np.asarray(feet_x_tx2, float) / leg_length, seen, settings, out)
+    spans.sort()
+    out.passes = [Pass(i + 1, a, b, float(t[a]), float(t[b]), d, travel, TREADMILL if d == 0 else OVERGROUND)
+                  for i, (a, b, d, travel) in enumerate(spans)]
+    return out
+
+
+def _stepping_passes(x_legs: np.ndarray, t: np.ndarray, feet_legs_tx2: np.ndarray, seen: np.ndarray,
+                     settings: PassSettings, out: Segmentation) -> list[tuple[int, int, int, float]]:
+    """Passes of a recording where the hips were never seen travelling: each run of frames where a foot
+    moves to and fro relative to the pelvis; walking in place (direction 0) when the pelvis' straight-line
+    drift over the run is under `max_treadmill_travel_legs`, else a pass in the drift's direction."""
+    rel = feet_legs_tx2 - x_legs[:, None]
+    swing = np.fmax(*(_window_range(rel[:, k], t, settings.stepping_window_s) for k in range(2)))
+    stepping = seen & (np.nan_to_num(swing, nan=0.0) >= settings.stepping_range_legs)
+    spans = []
+    for a, b in _runs(stepping):
+        if t[b] - t[a] < settings.min_stepping_s:
+            out.left_out.append(f"stepping {_span_text(t, a, b)}: shorter than {settings.min_stepping_s:g} s")
+            continue
+        ok = np.flatnonzero(np.isfinite(x_legs[a:b + 1])) + a
+        drift = np.polyfit(t[ok], x_legs[ok], 1)[0] * (t[ok[-1]] - t[ok[0]]) if len(ok) >= 2 else 0.0
+        if abs(drift) < settings.max_treadmill_travel_legs:
+            spans.append((a, b, 0, 0.0))
+        else:
+            spans.append((a, b, 1 if drift > 0 else -1, float(abs(drift))))
+    return spans
