@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import butter, filtfilt
 
+from gaitpose.arrays import true_runs
 from gaitpose.data.bvh import Bvh, forward_kinematics, read_bvh
 from gaitpose.errors import GaitposeError
 from gaitpose.skeleton import JOINTS, SIDES
@@ -117,12 +118,6 @@ def segment_lengths_m(bvh: Bvh, unit_m: float = CMU_UNIT_M) -> tuple[tuple[float
     return thigh, shank  # type: ignore[return-value]
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of each run of True."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
-
-
 def straight_passes(pelvis_xy_tx2: np.ndarray, fps: float) -> list[tuple[int, int, np.ndarray]]:
     """[start, stop) frames and unit heading (2) of each straight pass of a walk's pelvis path.
 
@@ -138,7 +133,7 @@ def straight_passes(pelvis_xy_tx2: np.ndarray, fps: float) -> list[tuple[int, in
     speed = np.linalg.norm(vel, axis=1)
     heading = np.arctan2(vel[:, 1], vel[:, 0])
     out = []
-    for a, b in _runs(speed > MIN_SPEED_M_S):
+    for a, b in true_runs(speed > MIN_SPEED_M_S):
         start = a
         while start < b:
             stop = start + 1
@@ -177,11 +172,11 @@ def foot_contacts(heel_tx3: np.ndarray, toe_tx3: np.ndarray, fps: float, heel_fl
     for p, floor in ((heel_tx3, heel_floor_m), (toe_tx3, toe_floor_m)):
         speed = smoothed_speed_m_s(p, fps)
         contact |= (p[:, 2] - floor < CONTACT_HEIGHT_M) & (speed < CONTACT_SPEED_FRACTION * swing_speed_m_s)
-    for a, b in _runs(~contact):                       # short breaks are noise
+    for a, b in true_runs(~contact):                       # short breaks are noise
         if a > 0 and b < len(contact) and (b - a) / fps < MIN_BREAK_S:
             contact[a:b] = True
     out = []
-    for a, b in _runs(contact):
+    for a, b in true_runs(contact):
         if (b - a) / fps < MIN_CONTACT_S:
             continue
         out.append((a / fps if a > 0 else float("nan"), (b - 1) / fps if b < len(contact) else float("nan")))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
+from gaitpose.arrays import true_runs
 from gaitpose.skeleton import FLIP_PAIRS, FOOT_INDEX, SIDE_JOINTS, SIDES
 
 # Winter (2009), Biomechanics and Motor Control of Human Movement, §3.4.4: a 2nd-order Butterworth run
@@ -200,8 +201,7 @@ def lowpass(x_t: np.ndarray, fps: float, cutoff_hz: float) -> np.ndarray:
     sos = butter(2, design, fs=fps, output="sos")
     y = x_t.copy()
     ok = np.isfinite(x_t)
-    edges = np.flatnonzero(np.diff(np.r_[0, ok.astype(int), 0]))
-    for start, stop in zip(edges[::2], edges[1::2]):
+    for start, stop in true_runs(ok):
         if stop - start > 15:
             y[start:stop] = sosfiltfilt(sos, x_t[start:stop], padlen=min(3 * 5, stop - start - 1))
     return y

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import find_peaks
 
+from gaitpose.arrays import true_runs
 from gaitpose.gait.geometry import pelvis
 from gaitpose.skeleton import FOOT_INDEX, SIDE_JOINTS, SIDES
 
@@ -128,8 +129,7 @@ def extrema(x: np.ndarray, fps: float, cycle_s: float, maximum: bool) -> list[fl
     # Each run of valid frames on its own: filling a gap with -inf would make any bump after it look
     # prominent (its base would be -inf), so a gap or the recording's edge bounds the base instead.
     out = []
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], ok.astype(np.int8), [0]])))
-    for a, b in zip(edges[::2], edges[1::2]):
+    for a, b in true_runs(ok):
         if b - a < 3:
             continue
         peaks, _ = find_peaks(s[a:b], distance=max(1, int(0.6 * cycle_s * fps)), prominence=0.3 * rng)

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gaitpose.arrays import true_runs
+
 OVERGROUND, TREADMILL = "overground", "treadmill"
 
 
@@ -135,12 +137,6 @@ def moving_direction(speed_legs_per_s_t: np.ndarray, start: float, stop: float) 
     return out
 
 
-def _runs(mask_t: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) row of each run of True, both inclusive."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask_t.astype(np.int8), [0]])))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
-
-
 def _window_range(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
     """Max − min of the finite samples within ±window_s/2 of each frame (NaN where none)."""
     out = np.full(len(v_t), np.nan)
@@ -184,7 +180,8 @@ def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
     out = Segmentation()
     spans: list[tuple[int, int, int, float]] = []
     for direction in (1, -1):
-        for a, b in _runs(moving == direction):
+        for a, stop in true_runs(moving == direction):
+            b = stop - 1                                   # the run's last frame
             speed = direction * v[a:b + 1]
             steady = np.flatnonzero(speed >= settings.steady_fraction * np.median(speed))
             a, b = a + int(steady[0]), a + int(steady[-1])
@@ -217,7 +214,8 @@ def _stepping_passes(x_legs: np.ndarray, t: np.ndarray, feet_legs_tx2: np.ndarra
     swing = np.fmax(*(_window_range(rel[:, k], t, settings.stepping_window_s) for k in range(2)))
     stepping = seen & (np.nan_to_num(swing, nan=0.0) >= settings.stepping_range_legs)
     spans = []
-    for a, b in _runs(stepping):
+    for a, stop in true_runs(stepping):
+        b = stop - 1                                       # the run's last frame
         if t[b] - t[a] < settings.min_stepping_s:
             out.left_out.append(f"stepping {_span_text(t, a, b)}: shorter than {settings.min_stepping_s:g} s")
             continue
