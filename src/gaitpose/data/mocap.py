@@ -197,26 +197,34 @@ def sagittal_angles_deg(points: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def foot_references(pts: dict[str, np.ndarray], fps: float) -> dict[str, tuple[float, float, float]]:
+    """Per side, from the whole walk (a pass may be too short to tell): the heel point's and the toe
+    tip's floor heights (5th-percentile height) and the foot's swing speed (95th percentile of the
+    slower of the two) — what `foot_contacts` measures against."""
+    out = {}
+    for side in SIDES:
+        heel, toe = pts[f"{side}_heel"], pts[f"{side}_toe"]
+        swing = np.percentile(np.minimum(smoothed_speed_m_s(heel, fps), smoothed_speed_m_s(toe, fps)), 95)
+        out[side] = (float(np.percentile(heel[:, 2], 5)), float(np.percentile(toe[:, 2], 5)), float(swing))
+    return out
+
+
 def make_pass(name: str, pts: dict[str, np.ndarray], fps: float, start: int, stop: int,
-              heading_xy: np.ndarray, thigh_m: tuple[float, float], shank_m: tuple[float, float]) -> MocapPass:
-    """Frames [start, stop) of a walk as a MocapPass in the pass's walking frame, with its truth."""
+              heading_xy: np.ndarray, thigh_m: tuple[float, float], shank_m: tuple[float, float],
+              feet_ref: dict[str, tuple[float, float, float]]) -> MocapPass:
+    """Frames [start, stop) of a walk as a MocapPass in the pass's walking frame, with its truth
+    (`feet_ref`: the walk's `foot_references`)."""
     fwd = np.array([heading_xy[0], heading_xy[1], 0.0])
     left = np.cross([0.0, 0.0, 1.0], fwd)
     basis = np.stack([fwd, left, [0.0, 0.0, 1.0]])             # rows: new x, y, z in world
     origin = pts["left_hip"][start].copy()
     origin[2] = 0.0
-    # floor heights from the whole walk (a pass may be short), then the pass's frames
-    floor = {k: np.percentile(v[:, 2], 5) for k, v in pts.items()}
-    swing = {side: float(np.percentile(np.minimum(smoothed_speed_m_s(pts[f"{side}_heel"], fps),
-                                                  smoothed_speed_m_s(pts[f"{side}_toe"], fps)), 95))
-             for side in SIDES}
     local = {k: (v[start:stop] - origin) @ basis.T for k, v in pts.items()}
     time_s = np.arange(stop - start) / fps
     events: list[tuple[str, str, float]] = []
     contacts: dict[str, list[tuple[float, float]]] = {}
     for side in SIDES:
-        contacts[side] = foot_contacts(local[f"{side}_heel"], local[f"{side}_toe"], fps,
-                                       floor[f"{side}_heel"], floor[f"{side}_toe"], swing[side])
+        contacts[side] = foot_contacts(local[f"{side}_heel"], local[f"{side}_toe"], fps, *feet_ref[side])
         for hs, to in contacts[side]:
             if np.isfinite(hs):
                 events.append((side, "heel_strike", hs))
@@ -258,6 +266,7 @@ def read_walk(path: str | Path) -> tuple[list[MocapPass], str]:
     thigh, shank = segment_lengths_m(bvh)
     pelvis_xy = (pts["left_hip"][:, :2] + pts["right_hip"][:, :2]) / 2
     passes = straight_passes(pelvis_xy, bvh.fps)
-    out = [make_pass(f"{p.stem}#{k + 1}" if len(passes) > 1 else p.stem, pts, bvh.fps, a, b, h, thigh, shank)
-           for k, (a, b, h) in enumerate(passes)]
+    feet_ref = foot_references(pts, bvh.fps)
+    out = [make_pass(f"{p.stem}#{k + 1}" if len(passes) > 1 else p.stem, pts, bvh.fps, a, b, h, thigh, shank,
+                     feet_ref) for k, (a, b, h) in enumerate(passes)]
     return out, ("" if out else f"no straight pass of {MIN_PASS_M:.0f} m (the walker turns or stands)")

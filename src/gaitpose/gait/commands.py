@@ -11,7 +11,7 @@ import numpy as np
 from gaitpose.errors import GaitposeError
 from gaitpose.gait.geometry import Camera
 from gaitpose.gait.pipeline import GaitOptions, analyze_by_time_stamps, analyze_keypoints, write_gait_outputs
-from gaitpose.gait.readers import read_angles_csv, read_feet, read_times, read_tracks
+from gaitpose.gait.readers import read_angles_csv, read_feet, read_tracks_timed
 from gaitpose.timing import frame_timing
 
 
@@ -53,7 +53,7 @@ def load_camera(path: str | None) -> Camera:
 
 
 def run_gait(args) -> int:
-    frames, kp, file_fps = read_tracks(args.keypoints)
+    frames, kp, file_fps, file_times = read_tracks_timed(args.keypoints)
     fps = args.fps if args.fps is not None else file_fps
     if fps is None:
         raise GaitposeError(f"{args.keypoints}: no time_s column: give --fps")
@@ -61,7 +61,7 @@ def run_gait(args) -> int:
         raise GaitposeError(f"--fps: expected a positive frame rate, got {fps}")
     options = gait_options_from_args(args)
     feet, feet_note = read_feet(args.keypoints)
-    times = read_times(args.keypoints) if args.fps is None else None
+    times = file_times if args.fps is None else None
     timing = frame_timing(times) if times is not None else None
     if timing is not None and timing.variable:             # time stamps of a variable-rate recording
         result = analyze_by_time_stamps(kp, feet, times, timing.effective_fps, options)

@@ -144,33 +144,31 @@ def read_feet(path: str | Path) -> tuple[np.ndarray | None, str]:
     return feet, ""
 
 
-def read_times(path: str | Path) -> np.ndarray | None:
-    """The time_s column of a keypoints CSV (T, NaN where empty), or None for other inputs."""
-    path = Path(path)
-    if path.is_dir() or path.suffix.lower() == ".trc" or not path.is_file():
-        return None
-    _, times, _ = read_keypoints_csv(path)
-    return times if np.isfinite(times).any() else None
-
-
 def read_tracks(path: str | Path) -> tuple[np.ndarray, np.ndarray, float | None]:
     """Any supported input → (frames T, keypoints T×8×3, fps from the file or None)."""
+    frames, kp, fps, _ = read_tracks_timed(path)
+    return frames, kp, fps
+
+
+def read_tracks_timed(path: str | Path) -> tuple[np.ndarray, np.ndarray, float | None, np.ndarray | None]:
+    """`read_tracks` and the frames' own times (a keypoints CSV's time_s column, T with NaN where
+    empty; None for other inputs or a CSV without times)."""
     path = Path(path)
     if path.is_dir():
         kp = read_openpose_folder(path)
-        return np.arange(len(kp)), kp, None
+        return np.arange(len(kp)), kp, None, None
     if not path.exists():
         raise GaitposeError(f"{path}: file not found")
     if path.suffix.lower() == ".trc":
         kp, fps = read_trc(path)
-        return np.arange(len(kp)), kp, fps if math.isfinite(fps) and fps > 0 else None
+        return np.arange(len(kp)), kp, fps if math.isfinite(fps) and fps > 0 else None, None
     frames, times, kp = read_keypoints_csv(path)
     fps = None
     ok = np.isfinite(times)
     if ok.sum() >= 2:
         dt = np.median(np.diff(times[ok]) / np.diff(frames[ok]))
         fps = 1.0 / dt if dt > 0 else None
-    return frames, kp, fps
+    return frames, kp, fps, (times if ok.any() else None)
 
 
 def read_angles_csv(path: str | Path) -> tuple[dict[str, np.ndarray], np.ndarray]:

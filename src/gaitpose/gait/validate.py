@@ -84,12 +84,17 @@ def observe_with_feet(walk: WalkerResult, seed: int, noise_px: float = 1.5, drop
     cam = PinholeCamera.look_at(1100, 1100, 959.5, 539.5, centre + np.array([0.0, -4.5, 0.0]), centre, roll_deg)
     out = []
     for world in (walk.keypoints_tx8x3(), np.stack([walk.points[p] for p in FOOT_POINTS], axis=1)):
-        px, _ = cam.project(world)
-        px = px + rng.normal(0, noise_px, px.shape)
-        kp = np.concatenate([px, np.ones(px.shape[:2] + (1,))], axis=-1)
-        kp[rng.random(px.shape[:2]) < drop] = np.nan
+        kp = film(cam, world, rng, noise_px)
+        kp[rng.random(kp.shape[:2]) < drop] = np.nan
         out.append(kp)
     return out[0], out[1], cam
+
+
+def film(cam: PinholeCamera, world_txkx3: np.ndarray, rng: np.random.Generator, noise_px: float) -> np.ndarray:
+    """World points through the camera with Gaussian pixel noise → T×K×3 pixels, score 1."""
+    px, _ = cam.project(world_txkx3)
+    px = px + rng.normal(0, noise_px, px.shape)
+    return np.concatenate([px, np.ones(px.shape[:2] + (1,))], axis=-1)
 
 
 def evaluate(case: Case) -> dict[str, float]:
@@ -230,10 +235,9 @@ def observe_pass(walk: MocapPass, seed: int, noise_px: float = MOCAP_NOISE_PX,
     cam = PinholeCamera.look_at(1100, 1100, (IMAGE_W - 1) / 2, (IMAGE_H - 1) / 2,
                                 centre + np.array([0.0, -MOCAP_DISTANCE_M, 0.0]), centre, roll_deg)
     world = np.concatenate([walk.keypoints_tx8x3(), np.stack([walk.points[p] for p in FOOT_POINTS], axis=1)], axis=1)
-    px, _ = cam.project(world)
-    px = px + rng.normal(0, noise_px, px.shape)
-    kp = np.concatenate([px, np.ones(px.shape[:2] + (1,))], axis=-1)
-    outside = (px[..., 0] < 0) | (px[..., 0] > IMAGE_W - 1) | (px[..., 1] < 0) | (px[..., 1] > IMAGE_H - 1)
+    kp = film(cam, world, rng, noise_px)
+    x, y = kp[..., 0], kp[..., 1]
+    outside = (x < 0) | (x > IMAGE_W - 1) | (y < 0) | (y > IMAGE_H - 1)
     kp[outside] = np.nan
     return kp[:, :8], kp[:, 8:], cam
 
