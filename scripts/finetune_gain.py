@@ -1,32 +1,53 @@
-"""The gain of `gaitpose finetune` on a synthetic exoskeleton walk the bundled model has not seen.
+"""The gain of `gaitpose finetune` after 5, 10, 20 and 40 labelled frames (issue 12), in one run.
 
-Two walks rendered with `gaitpose synth --video --preset exo` under a seed no training set uses:
-the first is labelled through the labelling session (frames proposed by the bundled model, in its
-order; the labels are the synthetic truth instead of a person's clicks), the second is the test
-set (every 5th frame, cut around the person as `analyze` feeds the network). PCKs on the test walk
-before fine-tuning and after 5, 10 and 20 labelled frames, with the wall time of each run.
+Two settings, each a labelling session whose clicks are stood in for by known labels:
 
-    .venv/bin/python scripts/finetune_gain.py out/gain/synth/videos --out out/gain [--replay FILE ...]
+* `synth` — an exoskeleton the bundled model has never seen: `gaitpose synth --video --preset exo-shell`
+  (the held-out `shell` design) under a seed no training set uses. Walks 1–2 are labelled (the frames
+  the bundled model proposes, in its order; the synthetic truth as the clicks); walks 3–4 are the
+  test: PCKs on every 5th frame (cut around the person as `analyze` feeds the network) and the
+  hip/knee angle RMSE of the whole `analyze` + gait analysis against the true angles
+  (`gaitpose.walk_accuracy`).
+* `real` — CASIA-B (one gait lab, side view): the held-out clip `casia-b/003-nm-01` is labelled with
+  the MediaPipe teacher standing in for a person's clicks (only the joints the teacher sees); the
+  test is the teacher's labels of the other held-out CASIA-B clip, `subjects-1-3`
+  (`data/teacher/val/annotations.json`, `make teacher-data`). Neither clip was ever trained on.
+
+Each count is a separate `finetune` from the bundled model with the default replay (data/**/train.json)
+and no labelled frame held out (the test sets above measure the gain). Writes OUT/gain.json and
+prints a line per run.
+
+    .venv/bin/python scripts/finetune_gain.py --out out/gain [--settings synth,real] [--counts 5,10,20,40]
 """
 import argparse
 import csv
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from gaitpose.data.coco import Sample, write_coco_keypoints
+from gaitpose.data.coco import Sample, load_coco_keypoints, write_coco_keypoints
 from gaitpose.formats import write_json_atomic
+from gaitpose.label.propose import TeacherPrefill
 from gaitpose.label.server import LabelOptions, prepare_session
+from gaitpose.predict.analyze import AnalyzeOptions
 from gaitpose.skeleton import JOINTS
 from gaitpose.train.checkpoint import bundled_weights
 from gaitpose.train.finetune import FinetuneRequest, crop_to_subject, finetune, holdout_metrics
+from gaitpose.walk_accuracy import ANGLES, walk_accuracy
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SYNTH_SEED = 777          # no training set uses it (make data: 0, 1001, 2026)
+REAL_LABEL_CLIP = SHARED / "walking" / "casia-b" / "003-nm-01.avi"
+REAL_TEST_SUBJECT = "subjects-1-3"
 
 
 def truth(walk: Path) -> np.ndarray:
-    """keypoints.csv of the synthetic truth → T×8×3 [x, y, v]: v = 2 where the joint is in view, else 0
+    """keypoints.csv of the synthetic truth → T×8×3 [x, y, v]: v = 2 where the joint is in the picture
     (the truth does not say which joints the body or the exoskeleton hides; both count as labelled)."""
     rows = list(csv.DictReader(open(walk / "keypoints.csv")))
     kp = np.zeros((len(rows), 8, 3))
@@ -38,64 +59,121 @@ def truth(walk: Path) -> np.ndarray:
     return kp
 
 
+def synth_setting(out: Path, n_label: int) -> tuple[list[Sample], Path, list[Path]]:
+    """Labelled frames (in the order offered), the test crops' annotation file, the test walks."""
+    videos = out / "shell" / "videos"
+    if not videos.is_dir():
+        subprocess.run([str(Path(sys.executable).parent / "gaitpose"), "synth", "--out", str(out / "shell"), "--subjects", "4",
+                        "--frames-per-subject", "1", "--size", "256", "--video", "--preset", "exo-shell",
+                        "--seed", str(SYNTH_SEED), "--video-seconds", "8"], check=True)
+    walks = sorted(p for p in videos.iterdir() if (p / "keypoints.csv").is_file())
+    label_walks, test_walks = walks[:2], walks[2:]
+    store, _ = prepare_session([str(w / "video.mp4") for w in label_walks], out / "synth_labels",
+                               LabelOptions(n_frames=n_label, prefill="model"))
+    gts = {str((w / "video.mp4").resolve()): truth(w) for w in label_walks}
+    labelled = []
+    for n, frame in enumerate(store.frames):
+        gt = gts[str(Path(frame.video).resolve())][frame.frame]
+        store.update(n, gt.tolist())
+        labelled.append(Sample(store.out_dir / frame.image, frame.width, frame.height, gt, subject=Path(frame.video).parent.name))
+    tests = []
+    for walk in test_walks:
+        gt = truth(walk)
+        cap = cv2.VideoCapture(str(walk / "video.mp4"))
+        index = 0
+        while True:
+            ok, image = cap.read()
+            if not ok:
+                break
+            if index % 5 == 0 and index < len(gt) and (gt[index, :, 2] > 0).sum() >= 6:
+                path = out / "synth_test" / f"{walk.name}_f{index:05d}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                cv2.imwrite(str(path), image)
+                full = Sample(path, image.shape[1], image.shape[0], gt[index], subject=walk.name)
+                tests.append(crop_to_subject(full, out / "synth_test_crops" / path.name))
+            index += 1
+    write_coco_keypoints(out / "synth_test.json", tests)
+    return labelled, out / "synth_test.json", test_walks
+
+
+def real_setting(out: Path, n_label: int) -> tuple[list[Sample], Path]:
+    """Teacher-labelled frames of the held-out CASIA-B clip, and the teacher's test frames of the other."""
+    store, _ = prepare_session([str(REAL_LABEL_CLIP)], out / "real_labels",
+                               LabelOptions(n_frames=n_label, step_s=0.08, min_gap_s=0.08, prefill="model"))
+    teacher = TeacherPrefill()
+    labelled = []
+    for n, frame in enumerate(store.frames):
+        image = cv2.imread(str(store.out_dir / frame.image))
+        seen = teacher(image, frame.proposal)
+        kp = np.zeros((8, 3))
+        ok = np.isfinite(seen[:, :2]).all(axis=1)
+        kp[ok, :2], kp[ok, 2] = seen[ok, :2], 2
+        shown = kp.copy()
+        shown[~ok, :2] = np.nan                      # the page shows an unseen joint as "no position yet"
+        store.update(n, shown.tolist())
+        if ok.sum() >= 2:
+            labelled.append(Sample(store.out_dir / frame.image, frame.width, frame.height, kp, subject="003-nm-01"))
+    val = Path("data/teacher/val/annotations.json")
+    tests = [s for s in load_coco_keypoints(val) if s.subject == REAL_TEST_SUBJECT]
+    if not tests:
+        raise SystemExit(f"{val}: no frame of {REAL_TEST_SUBJECT}; run `make teacher-data` first")
+    write_coco_keypoints(out / "real_test.json", tests)
+    return labelled, out / "real_test.json"
+
+
+def angle_rmse(weights: Path | None, walks: list[Path]) -> dict[str, float]:
+    """Mean over the test walks of each angle's RMSE (°) in the whole analysis (NaN where it failed)."""
+    options = AnalyzeOptions(weights=str(weights) if weights else None, overlay=False, progress=False)
+    results = [walk_accuracy(w, options) for w in walks]
+    out = {a: float(np.nanmean([r["angles"].get(a, {}).get("rmse", np.nan) for r in results])) for a in ANGLES}
+    out["failed"] = [r["sequence"] for r in results if "failed" in r]
+    return out
+
+
+def pcks(metrics: dict) -> dict:
+    return {k: round(float(metrics[k]), 4) for k in ("pcks@0.1", "pcks@0.08", "mean_px_error")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("videos", help="folder of synth walks (each with video.mp4 and keypoints.csv)")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--replay", nargs="*", default=[])
-    parser.add_argument("--counts", default="5,10,20")
+    parser.add_argument("--settings", default="synth,real")
+    parser.add_argument("--counts", default="5,10,20,40")
     args = parser.parse_args()
     out = Path(args.out)
-    walks = sorted(p for p in Path(args.videos).iterdir() if (p / "keypoints.csv").is_file())
-    label_walk, test_walk = walks[0], walks[1]
     counts = [int(c) for c in args.counts.split(",")]
-
-    # labelling session on the first walk; the truth stands in for the person's clicks
-    t0 = time.perf_counter()
-    store, _ = prepare_session([str(next(label_walk.glob("*.mp4")))], out / "labels", LabelOptions(n_frames=max(counts)))
-    propose_s = time.perf_counter() - t0
-    gt = truth(label_walk)
-    for n, frame in enumerate(store.frames):
-        store.update(n, gt[frame.frame].tolist())
-    labelled = [Sample(store.out_dir / f.image, f.width, f.height, gt[f.frame], subject=label_walk.name)
-                for f in store.frames]
-
-    # test set: every 5th frame of the second walk with at least 6 joints in view
-    gt_test = truth(test_walk)
-    cap = cv2.VideoCapture(str(next(test_walk.glob("*.mp4"))))
-    tests, index = [], 0
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        if index % 5 == 0 and index < len(gt_test) and (gt_test[index, :, 2] > 0).sum() >= 6:
-            path = out / "test" / f"{test_walk.name}_f{index:05d}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(path), frame)
-            full = Sample(path, frame.shape[1], frame.shape[0], gt_test[index], subject=test_walk.name)
-            tests.append(crop_to_subject(full, out / "test_crops" / path.name))
-        index += 1
-    write_coco_keypoints(out / "test_crops.json", tests)
-
-    results = {"label_walk": str(label_walk), "test_walk": str(test_walk), "n_test_frames": len(tests),
-               "propose_seconds": round(propose_s, 1), "replay": args.replay, "runs": []}
-    before = holdout_metrics(bundled_weights(), out / "test_crops.json", 256)
-    results["before"] = {k: before[k] for k in ("pcks@0.1", "pcks@0.08", "mean_px_error")}
-    print(f"before: {results['before']}", flush=True)
-    for count in counts:
-        labels = out / f"labels_{count}.json"
-        write_coco_keypoints(labels, labelled[:count])
-        t = time.perf_counter()
-        record = finetune(FinetuneRequest(labels=[str(labels)], out=str(out / f"tuned_{count}.pt"), replay=args.replay))
-        seconds = time.perf_counter() - t
-        after = holdout_metrics(out / f"tuned_{count}.pt", out / "test_crops.json", 256)
-        run = {"labelled": count, "seconds": round(seconds, 1), "epochs_run": record["epochs_run"],
-               "test": {k: after[k] for k in ("pcks@0.1", "pcks@0.08", "mean_px_error")},
-               "own_holdout_before": record["holdout_before"] and record["holdout_before"]["pcks@0.1"],
-               "own_holdout_after": record["holdout_after"] and record["holdout_after"]["pcks@0.1"]}
-        results["runs"].append(run)
-        print(json.dumps(run), flush=True)
-        write_json_atomic(out / "gain.json", results)
+    path = out / "gain.json"
+    results = json.loads(path.read_text()) if path.is_file() else {}
+    for setting in args.settings.split(","):
+        t0 = time.perf_counter()
+        if setting == "synth":
+            labelled, test_json, test_walks = synth_setting(out, max(counts))
+        else:
+            (labelled, test_json), test_walks = real_setting(out, max(counts)), []
+        res = results.setdefault(setting, {"runs": {}})
+        res.update({"n_labels_available": len(labelled), "n_test_frames": len(load_coco_keypoints(test_json)),
+                    "prepare_seconds": round(time.perf_counter() - t0, 1)})
+        res["before"] = pcks(holdout_metrics(bundled_weights(), test_json, 256))
+        if test_walks:
+            res["before"]["angles_rmse_deg"] = angle_rmse(None, test_walks)
+        print(f"{setting} before: {json.dumps(res['before'])}", flush=True)
+        write_json_atomic(path, results)
+        for count in counts:
+            if str(count) in res["runs"] or count > len(labelled):
+                continue
+            labels = out / f"{setting}_labels_{count}.json"
+            write_coco_keypoints(labels, labelled[:count])
+            t = time.perf_counter()
+            tuned = out / f"{setting}_tuned_{count}.pt"
+            record = finetune(FinetuneRequest(labels=[str(labels)], out=str(tuned), holdout=0), progress=False)
+            run = {"seconds": round(time.perf_counter() - t, 1), "epochs_run": record["epochs_run"],
+                   "steps": record["steps"], "replay_samples": record["replay_samples"],
+                   **pcks(holdout_metrics(tuned, test_json, 256))}
+            if test_walks:
+                run["angles_rmse_deg"] = angle_rmse(tuned, test_walks)
+            res["runs"][str(count)] = run
+            print(f"{setting} {count} frames: {json.dumps(run)}", flush=True)
+            write_json_atomic(path, results)
 
 
 if __name__ == "__main__":

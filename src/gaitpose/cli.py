@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", required=True, help="folder for labels.json, the frame images and the session")
         p.add_argument("--frames", type=int, default=40, help="frames to propose (default 40)")
         p.add_argument("--weights", default=None, help="the model that proposes and pre-fills (default: bundled)")
+        p.add_argument("--prefill", choices=("auto", "model", "teacher"), default="auto",
+                       help="joints a frame opens with: the teacher's where `make teacher` installed it (auto, "
+                            "the default), the model's, or the teacher's (an error if it is missing)")
         p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0: any free one)")
         p.add_argument("--no-browser", action="store_true", help="do not open a browser, only print the address")
 
@@ -144,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
             from gaitpose.label.server import LabelOptions, run_label
             if args.frames <= 0:
                 raise GaitposeError(f"--frames must be positive, got {args.frames}")
-            return run_label(args.videos, args.out, LabelOptions(n_frames=args.frames, weights=args.weights),
+            return run_label(args.videos, args.out, LabelOptions(n_frames=args.frames, weights=args.weights,
+                                                                      prefill=args.prefill),
                              port=args.port, open_browser=not args.no_browser)
         return run
 
@@ -210,8 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--size", type=int, default=512, help="image width and height in pixels")
         p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
         p.add_argument("--video", action="store_true", help="also write a video and its ground truth per subject")
-        p.add_argument("--preset", choices=("normal", "exo", "hemiparetic", "mixed"), default="mixed",
-                       help="kind of walking")
+        p.add_argument("--preset", choices=("normal", "exo", "exo-shell", "hemiparetic", "mixed"), default="mixed",
+                       help="kind of walking (exo-shell: an exoskeleton design held out of all training, "
+                            "for measuring fine-tuning)")
         p.add_argument("--workers", type=int, default=1, help="processes rendering in parallel")
         p.add_argument("--video-size", default="960x540", help="video frame WIDTHxHEIGHT in pixels (default 960x540)")
         p.add_argument("--video-seconds", type=float, default=8.0, help="video length in seconds (default 8)")

@@ -46,7 +46,7 @@ def _wait(predicate, what, timeout_s=20.0):
 
 @pytest.fixture
 def page(video, tmp_path):
-    store, _ = prepare_session([str(video)], tmp_path / "lab", LabelOptions(n_frames=2), proposer=FixedProposer(),
+    store, _ = prepare_session([str(video)], tmp_path / "lab", LabelOptions(n_frames=2, prefill="model"), proposer=FixedProposer(),
                                log=lambda _: None)
     server = make_server(store, [], port=0, log=lambda _: None)
     threading.Thread(target=server.serve_forever, daemon=True).start()

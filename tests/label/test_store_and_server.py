@@ -15,7 +15,7 @@ from label_helpers import FIGURE, FixedProposer, write_video
 
 
 def _session(video, out, n_frames=4):
-    options = LabelOptions(n_frames=n_frames, step_s=0.5, min_gap_s=0.5)
+    options = LabelOptions(n_frames=n_frames, step_s=0.5, min_gap_s=0.5, prefill="model")
     return prepare_session([str(video)], out, options, proposer=FixedProposer(), log=lambda _: None)
 
 
@@ -89,7 +89,7 @@ def test_bad_input_is_one_clear_message(video, tmp_path):
     bad.write_text("not a video")
     with pytest.raises(GaitposeError, match="no readable video.*broken.mp4.*not a readable video"):
         _session(bad, tmp_path / "lab0")
-    store, warnings = prepare_session([str(bad), str(video)], tmp_path / "lab1", LabelOptions(n_frames=2),
+    store, warnings = prepare_session([str(bad), str(video)], tmp_path / "lab1", LabelOptions(n_frames=2, prefill="model"),
                                       proposer=FixedProposer(), log=lambda _: None)
     assert len(store.frames) == 2 and len(warnings) == 1 and "broken.mp4" in warnings[0]
     other = tmp_path / "lab2"
@@ -149,3 +149,43 @@ def test_a_fatal_error_is_what_the_page_shows(serve):
     state = json.loads(_request(url + "/api/state")[1])
     assert state["error"] == "walks/: no videos in this folder"
     assert _request(url + "/api/frame", {"index": 0, "keypoints": []})[0] == 400
+
+
+def test_frames_open_with_the_teachers_joints_where_it_sees_them(video, tmp_path):
+    seen_frames = []
+
+    def teacher(frame_bgr, guess):
+        # the frame's pixels reach the pre-fill: frame n has grey level 5 n (label_helpers.write_video)
+        seen_frames.append(int(frame_bgr[5, 5, 0]))
+        out = np.full((8, 3), np.nan)
+        out[4] = (100.0, 200.0, 0.9)           # the teacher sees only the left knee, somewhere else
+        return out
+
+    options = LabelOptions(n_frames=2, step_s=0.5, min_gap_s=0.5)
+    store, _ = prepare_session([str(video)], tmp_path / "lab", options, proposer=FixedProposer(),
+                               log=lambda _: None, prefill=teacher)
+    frames = sorted(f.frame for f in store.frames)
+    assert len(seen_frames) == 2 and all(abs(g - 5 * f) <= 3 for g, f in zip(seen_frames, frames))
+    for f in store.frames:
+        assert f.keypoints[4].tolist() == [100.0, 200.0, 2.0]                      # the teacher's knee
+        others = [k for k in range(8) if k != 4]
+        assert np.allclose(f.keypoints[others, :2], FIGURE[others]) and (f.keypoints[others, 2] == 2).all()
+        assert np.allclose(f.proposal[:, :2], FIGURE)                              # the model's guess is kept
+    session = json.loads((tmp_path / "lab" / "session.json").read_text())
+    assert "pre-filled by the" in json.dumps(session)
+
+
+def test_prefill_choice_and_missing_teacher(monkeypatch):
+    from gaitpose.label import propose
+    from gaitpose.predict import teacher
+
+    def missing():
+        raise GaitposeError(teacher.INSTALL_HINT)
+
+    monkeypatch.setattr(teacher, "import_pose_solution", missing)
+    assert propose.make_prefill("model") is None
+    assert propose.make_prefill("auto") is None                 # no teacher: the model's joints, no error
+    with pytest.raises(GaitposeError, match="make teacher"):
+        propose.make_prefill("teacher")
+    with pytest.raises(GaitposeError, match="--prefill"):
+        propose.make_prefill("clicks")

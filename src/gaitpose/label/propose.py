@@ -7,6 +7,10 @@ already gets right teaches it little. The default proposer is the keypoint model
 bundled one, or `--weights`): its uncertainty is how unsure it is (low heatmap peaks) plus how much
 it disagrees with itself when the frame is mirrored. Another proposer (e.g. a teacher model) only
 has to return the same `Candidates`.
+
+Each offered frame opens with the proposer's joints, or, where the teacher extra is installed
+(`make teacher`), with the teacher's (`TeacherPrefill`: MediaPipe Pose on the crop around the
+model's guess; a joint the teacher does not see keeps the model's guess).
 """
 from __future__ import annotations
 
@@ -175,3 +179,53 @@ def subject_crop(keypoints_8x3: np.ndarray, width: int, height: int, params: Fol
 
 
 PROPOSERS: dict[str, Callable[..., Proposer]] = {"model": ModelProposer}
+
+
+class TeacherPrefill:
+    """The teacher's joints for an offered frame: MediaPipe Pose (static image mode) on the crop the
+    subject follower would cut around the model's guess, mapped back to frame pixels. Raises a
+    GaitposeError naming `make teacher` when the extra is not installed."""
+
+    name = "teacher (MediaPipe Pose full)"
+
+    def __init__(self, input_size: int = 512, min_visibility: float = 0.5):
+        from gaitpose.predict.teacher import MediaPipePose
+
+        self.pose = MediaPipePose(static=True)
+        self.input_size = input_size
+        self.min_visibility = min_visibility
+
+    def __call__(self, frame_bgr: np.ndarray, guess_8x3: np.ndarray) -> np.ndarray:
+        """8×3 [x, y, visibility] in frame pixels; NaN where the teacher does not see the joint."""
+        crop = subject_crop(guess_8x3, frame_bgr.shape[1], frame_bgr.shape[0])
+        image, lb = crop.cut(frame_bgr, self.input_size)
+        points = self.pose.points(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))[:NUM_JOINTS].copy()
+        points[:, :2] = crop.to_frame(points[:, :2], lb)
+        points[points[:, 2] < self.min_visibility, :2] = np.nan
+        return points
+
+
+def merge_prefill(guess_8x3: np.ndarray, teacher_8x3: np.ndarray) -> np.ndarray:
+    """The joints a frame opens with: the teacher's where it sees the joint, the model's guess elsewhere."""
+    seen = np.isfinite(teacher_8x3[:, :2]).all(axis=1)
+    return np.where(seen[:, None], teacher_8x3, guess_8x3)
+
+
+def make_prefill(choice: str) -> TeacherPrefill | None:
+    """`--prefill`: "model" → None (the proposer's guess); "teacher" → the teacher, or the error naming
+    `make teacher`; "auto" → the teacher where installed, else None."""
+    from gaitpose.errors import GaitposeError
+
+    if choice not in PREFILLS:
+        raise GaitposeError(f"--prefill: expected one of {', '.join(PREFILLS)}, got {choice!r}")
+    if choice == "model":
+        return None
+    try:
+        return TeacherPrefill()
+    except GaitposeError:
+        if choice == "teacher":
+            raise
+        return None
+
+
+PREFILLS: tuple[str, ...] = ("auto", "model", "teacher")

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import cv2
+import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic
-from gaitpose.label.propose import PROPOSERS, Pick, Proposer, choose_frames, gait_phase_bins
+from gaitpose.label.propose import PROPOSERS, Pick, Proposer, choose_frames, gait_phase_bins, make_prefill, merge_prefill
 from gaitpose.label.store import Frame, LabelStore, find_videos, initial_keypoints
 from gaitpose.predict.video import VideoInfo, iter_frames, probe_video
 from gaitpose.report.overlay import SKELETON_COLOURS_BGR
@@ -39,13 +40,17 @@ class LabelOptions:
     phase_bins: int = 8             # gait-cycle bins the proposals are spread over
     proposer: str = "model"
     weights: str | None = None      # the model proposer's checkpoint (None: the bundled model)
+    prefill: str = "auto"           # what a frame opens with: auto (teacher where installed) | model | teacher
 
 
 def prepare_session(videos: list[str], out_dir: str | Path, options: LabelOptions = LabelOptions(),
-                    proposer: Proposer | None = None, log: Callable[[str], None] = print
+                    proposer: Proposer | None = None, log: Callable[[str], None] = print,
+                    prefill: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
                     ) -> tuple[LabelStore, list[str]]:
     """Open (or continue) the session in `out_dir`, proposing frames for videos it has not seen yet.
 
+    `prefill` (frame BGR, the proposer's guess → 8×3 joints, NaN where unseen) gives the joints a frame
+    opens with where it sees them; None: as `options.prefill` says.
     Returns the store and warnings (videos that could not be read and were left out). Raises
     GaitposeError when nothing can be labelled or the folder holds another skeleton's labels.
     """
@@ -65,14 +70,20 @@ def prepare_session(videos: list[str], out_dir: str | Path, options: LabelOption
         raise GaitposeError("no readable video to label (" + "; ".join(warnings) + ")")
     if infos:
         proposer = proposer or PROPOSERS[options.proposer](options.weights)
+        prefill = make_prefill(options.prefill) if prefill is None else prefill
+        prefill_name = getattr(prefill, "name", "given pre-fill")
+        if prefill is not None:
+            log(f"frames open with the joints of the {prefill_name}")
         store.add(_propose(infos, Path(out_dir), options, proposer, log, {f.key for f in store.frames},
-                           {_stem(v) for v in store.videos}),
-                  [str(Path(i.path).resolve()) for i in infos], proposer.name)
+                           {_stem(v) for v in store.videos}, prefill),
+                  [str(Path(i.path).resolve()) for i in infos],
+                  proposer.name + (f"; pre-filled by the {prefill_name}" if prefill is not None else ""))
     return store, warnings
 
 
 def _propose(infos: list[VideoInfo], out_dir: Path, options: LabelOptions, proposer: Proposer,
-             log: Callable[[str], None], taken_keys: set[str], taken_stems: set[str]) -> list[Frame]:
+             log: Callable[[str], None], taken_keys: set[str], taken_stems: set[str],
+             prefill: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> list[Frame]:
     """Frames of new videos, in the order to offer them; a frame already in the session is not offered twice."""
     candidates, picks = [], []
     for v, info in enumerate(infos):
@@ -89,10 +100,11 @@ def _propose(infos: list[VideoInfo], out_dir: Path, options: LabelOptions, propo
         row = {int(f): n for n, f in enumerate(candidates[v].frames)}
         wanted = {p.frame: p for p in chosen if p.video == v and f"{stems[v]}_f{p.frame:06d}" not in taken_keys}
         images = _write_images(info, sorted(wanted), out_dir, stems[v])
-        for index, image in images.items():
+        for index, (image, pixels) in images.items():
             guess = candidates[v].keypoints[row[index]]
+            opens = guess if prefill is None else merge_prefill(guess, prefill(pixels, guess))
             frames.append(Frame(f"{stems[v]}_f{index:06d}", info.path, index, image, info.width, info.height,
-                                wanted[index].uncertainty, guess, initial_keypoints(guess)))
+                                wanted[index].uncertainty, guess, initial_keypoints(opens)))
     order = {(infos[p.video].path, p.frame): n for n, p in enumerate(chosen)}
     frames.sort(key=lambda f: order[(f.video, f.frame)])
     return frames
@@ -116,8 +128,8 @@ def _unique_stems(infos: list[VideoInfo], taken_stems: set[str]) -> list[str]:
     return stems
 
 
-def _write_images(info: VideoInfo, frames: list[int], out_dir: Path, stem: str) -> dict[int, str]:
-    """The chosen frames as PNG files in out_dir/images (frame index → path relative to out_dir)."""
+def _write_images(info: VideoInfo, frames: list[int], out_dir: Path, stem: str) -> dict[int, tuple[str, np.ndarray]]:
+    """The chosen frames as PNG files in out_dir/images (frame index → path relative to out_dir, BGR pixels)."""
     wanted, written = set(frames), {}
     if not wanted:
         return written
@@ -127,7 +139,7 @@ def _write_images(info: VideoInfo, frames: list[int], out_dir: Path, stem: str) 
             ok, png = cv2.imencode(".png", frame)
             if ok:
                 write_bytes_atomic(out_dir / name, png.tobytes())
-                written[index] = name
+                written[index] = (name, frame)
     return written
 
 

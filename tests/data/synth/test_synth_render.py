@@ -4,9 +4,10 @@ import numpy as np
 from gaitpose.data.camera import PinholeCamera
 from gaitpose.data.synth.bodies import LEG_RADII_M, ArmStyle, arm_points, body_solids, joint_margins_m, sample_subject
 from gaitpose.data.synth.depth_sensor import exact_depth_mm
-from gaitpose.data.synth.exoskeleton import exoskeleton_solids, sample_exoskeleton
+from gaitpose.data.synth.exoskeleton import FRAME_COLOURS, exoskeleton_solids, sample_exoskeleton
 from gaitpose.data.synth.labels import OCCLUDED, VISIBLE, joint_labels
 from gaitpose.data.synth.materials import Material
+from gaitpose.data.synth.presets import sample_style
 from gaitpose.data.synth.raycast import FrameBuffers, Light, pixel_rays, render_solids
 from gaitpose.data.synth.scene import render_room, sample_room
 from gaitpose.data.synth.solids import Box, Capsule, Ellipsoid, to_camera
@@ -62,13 +63,13 @@ def test_floor_depth_follows_camera_height():
     np.testing.assert_allclose(got[expected_visible], expected[expected_visible], atol=1e-3)
 
 
-def _body(exo: bool = False):
+def _body(exo: bool = False, design: str = "frame"):
     rng = np.random.default_rng(1)
     pose = mid_stance_pose()
     subject = sample_subject(rng, 1.75)
     solids = body_solids(pose, subject, arm_points(pose, subject, ArmStyle(swing_gain=0.0)))
     if exo:
-        solids += exoskeleton_solids(pose, subject, sample_exoskeleton(rng))
+        solids += exoskeleton_solids(pose, subject, sample_exoskeleton(rng, design))
     return pose, subject, solids
 
 
@@ -116,6 +117,38 @@ def test_exoskeleton_knee_motor_hides_the_near_knee():
     labels = joint_labels(np.array([R @ pose[j] + t for j in JOINTS]), buffers.depth_m, K, joint_margins_m(subject))
     assert labels[JOINT_INDEX["right_knee"], 2] == OCCLUDED
     assert labels[JOINT_INDEX["right_ankle"], 2] == VISIBLE
+
+
+def test_held_out_shell_exoskeleton_hides_the_near_knee_and_shares_no_part_with_the_frame_design():
+    pose, subject, solids = _body(exo=True, design="shell")
+    R, t = _side_camera()
+    cam = to_camera(solids, R, t)
+    buffers = _render(cam)
+    labels = joint_labels(np.array([R @ pose[j] + t for j in JOINTS]), buffers.depth_m, K, joint_margins_m(subject))
+    assert labels[JOINT_INDEX["right_knee"], 2] == OCCLUDED
+    assert labels[JOINT_INDEX["right_ankle"], 2] == VISIBLE
+    # The near knee's pixel shows the square housing (the camera looks along −y at the right side).
+    c = R @ pose["right_knee"] + t
+    u, v = np.round(FOCAL * c[:2] / c[2] + K[2:]).astype(int)
+    assert cam[buffers.solid_id[v, u]].part == "right_exo_housing"
+    frame_parts = {s.part for s in _body(exo=True)[2]} - {s.part for s in _body()[2]}
+    shell_parts = {s.part for s in solids} - {s.part for s in _body()[2]}
+    assert frame_parts.isdisjoint(shell_parts)
+    assert {"left_exo_plate", "right_exo_footplate", "exo_waist_unit"} <= shell_parts
+
+
+def test_shell_design_is_never_drawn_for_training_presets():
+    rng = np.random.default_rng(0)
+    for preset in ("mixed", "exo", "hemiparetic", "normal"):
+        assert all(sample_style(rng, preset).exo_design == "frame" for _ in range(200)), preset
+    style = sample_style(rng, "exo-shell")
+    assert (style.exo_design, style.exoskeleton) == ("shell", True)
+    # The frame design draws what it always drew: the design argument adds no random draw.
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    assert sample_exoskeleton(a) == sample_exoskeleton(b, "frame") and a.random() == b.random()
+    # The two designs share no colour of frame or housing.
+    shell = {sample_exoskeleton(rng, "shell").frame.colour for _ in range(50)}
+    assert shell.isdisjoint(FRAME_COLOURS) and len(shell) > 1
 
 
 def test_joint_outside_the_image_is_unlabelled():

@@ -3,7 +3,8 @@
 `normal`: healthy walking at slow to fast speeds, arms swinging. `exo`: slow exoskeleton-assisted
 walking — long stance, reduced knee flexion, stiff ankle (Ekso/ReWalk-like gait is about
 0.2–0.5 m/s with stance near 70 % of the cycle), usually holding parallel bars or a walker
-frame. `hemiparetic`: the paretic side with a shorter stance, reduced knee flexion and a stiffer
+frame. `exo-shell`: the same gait in the held-out `shell` exoskeleton design (never part of
+`mixed` nor of any training set: the fine-tuning gain of issue 12 is measured on it). `hemiparetic`: the paretic side with a shorter stance, reduced knee flexion and a stiffer
 ankle, and unequal step times. `mixed` draws from all of them. Any walk may be on a treadmill.
 
 A GaitStyle holds the walker's gait settings (`gaitpose.data.walker.WalkerParams`); the subject's
@@ -11,13 +12,13 @@ size, facing and start phase are added by `motion.simulate_walk`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gaitpose.data.synth.bodies import ArmStyle
 
-PRESETS: tuple[str, ...] = ("normal", "exo", "hemiparetic", "mixed")
+PRESETS: tuple[str, ...] = ("normal", "exo", "exo-shell", "hemiparetic", "mixed")
 TREADMILL_FRACTION = 0.2
 MIN_DOUBLE_SUPPORT = 0.06  # of the cycle, between one heel strike and the other foot's toe off
 
@@ -39,6 +40,7 @@ class GaitStyle:
     exoskeleton: bool
     prop: str  # one of props.PROP_KINDS
     arm: ArmStyle
+    exo_design: str = "frame"  # one of exoskeleton.DESIGNS
 
 
 def _pair(value: float) -> tuple[float, float]:
@@ -67,6 +69,9 @@ def sample_style(rng: np.random.Generator, preset: str) -> GaitStyle:
                          treadmill=treadmill, exoskeleton=False,
                          prop=str(rng.choice(["none", "none", "handrail", "parallel_bars"])),
                          arm=ArmStyle(float(rng.uniform(0.4, 0.8)), float(rng.uniform(10, 30))))
+    if preset == "exo-shell":
+        style = sample_style(rng, "exo")
+        return replace(style, name="exo-shell", exoskeleton=True, exo_design="shell")
     if preset == "exo":
         return GaitStyle("exo", cycle_s=float(rng.uniform(1.8, 3.0)),
                          stance_fraction=_pair(float(rng.uniform(0.66, 0.75))), right_phase=0.5,

@@ -74,7 +74,7 @@ def sample_recording(rng: np.random.Generator, index: int, image_size: tuple[int
     centre_x = walk.view_centre_x_m()
     hip_height = float(np.mean(walk.points["pelvis"][:, 2]))
     prop = sample_prop(rng, style.prop, (centre_x - 3.0, centre_x + 3.0), hip_height)
-    exo = sample_exoskeleton(rng) if style.exoskeleton else None
+    exo = sample_exoskeleton(rng, style.exo_design) if style.exoskeleton else None
     view_width = height_m * (rng.uniform(1.1, 1.7) if seconds is None else rng.uniform(3.0, 3.6))
     setup = sample_setup(rng, image_size, subject, style.arm, exo, prop, centre_x, view_width)
     return Recording(f"s{index:04d}", style, walk, setup)
