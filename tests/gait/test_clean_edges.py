@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from gaitpose.gait.clean import _knees_follow_ankles
+from gaitpose.gait.clean import _knee_pairing_costs
 from gaitpose.skeleton import SIDE_JOINTS
 
 LK, RK = SIDE_JOINTS["left"]["knee"], SIDE_JOINTS["right"]["knee"]
@@ -16,21 +16,54 @@ def _frame(left_knee, right_knee, left_ankle, right_ankle) -> np.ndarray:
     return kp
 
 
-def test_knees_follow_their_ankles_by_more_than_the_margin():
+def test_knee_pairing_costs_in_shank_lengths():
     # Shanks of 40 px, knees 40 px above their ankles. Legs 30 px apart: the wrong pairing is hypot(30, 40) =
-    # 50 px long. Frames 0-2 as labelled; frames 3-4 with the knees exchanged (given pairing 50 + 50 px, swapped
-    # 40 + 40 px); frames 5-6 with the legs 12 px apart and the knees exchanged: given hypot(12, 40) = 41.76 px
-    # twice, swapped 40 twice. The typical shank is the median of min(given, swapped) / 2 per frame: 40 px.
-    # Frames 3-4: swapped off by 0, given by 2 × 10 = 20 px, more than the margin 0.1 × 40 = 4 px: swap.
-    # Frames 5-6: swapped off by 0, given by 2 × 1.76 = 3.52 px, within the margin: keep the detector's.
-    # Frame 7: the left knee missing: nothing to decide, kept.
+    # 50 px long. Frames 0-2 as labelled, 3-4 with the knees exchanged, 5-6 with the legs 12 px apart and the
+    # knees exchanged (given hypot(12, 40) = 41.7612 px twice, swapped 40 twice), 7 without the left knee,
+    # 8 without the left knee and the left ankle. The typical shank is the median over frames of the smaller
+    # mean pairing: 40 px. Cost = Σ |length − 40| / 40 over the pairs:
+    #   frames 0-2: given 0, swapped (10 + 10) / 40 = 0.5;   frames 3-4: 0.5, 0;
+    #   frames 5-6: given 2 × 1.7612 / 40 = 0.08806, swapped 0;
+    #   frame 7: one pair each: given (right knee, right ankle) 40 → 0, swapped (right knee, left ankle) 50 → 0.25;
+    #   frame 8: given has the right pair, swapped none: not comparable, NaN.
     normal = _frame((0, 0), (30, 0), (0, 40), (30, 40))
     crossed = _frame((30, 0), (0, 0), (0, 40), (30, 40))
     close = _frame((12, 0), (0, 0), (0, 40), (12, 40))
     missing = normal.copy()
     missing[LK] = np.nan
-    kp = np.stack([normal, normal, normal, crossed, crossed, close, close, missing])
-    assert _knees_follow_ankles(kp).tolist() == [False, False, False, True, True, False, False, False]
+    two_missing = missing.copy()
+    two_missing[LA] = np.nan
+    kp = np.stack([normal, normal, normal, crossed, crossed, close, close, missing, two_missing])
+    cost = _knee_pairing_costs(kp)
+    expected = [[0, 0.5]] * 3 + [[0.5, 0]] * 2 + [[0.0880613, 0]] * 2 + [[0, 0.25], [np.nan, np.nan]]
+    np.testing.assert_allclose(cost, expected, atol=1e-6)
+    np.testing.assert_allclose(_knee_pairing_costs(kp, weight=2.0)[:8], 2 * np.array(expected[:8]), atol=1e-6)
+
+
+def test_knees_decided_by_their_shanks_and_by_continuity_where_the_shanks_cannot_tell():
+    from gaitpose.gait.clean import _swap_labels
+
+    # Two knees moving steadily (no acceleration), 30 px apart, over 9 frames; exchanged on frames 3-5.
+    # Frames 3 and 5 carry shank evidence for the exchange (costs 0.5 as given, 0 swapped); frame 4 has none
+    # (NaN: an ankle missing on both sides). Continuity alone would also swap 3-5 (each exchanged frame puts
+    # two 30 px jumps in the track), and frame 4 goes with its neighbours although nothing else says so.
+    t = np.arange(9.0)
+    left = np.stack([t * 5, np.zeros(9)], axis=1)
+    right = left + (30.0, 0.0)
+    xy = np.stack([left, right], axis=1)
+    xy[3:6] = xy[3:6, ::-1]
+    unary = np.zeros((9, 2))
+    unary[[3, 5]] = (0.5, 0.0)
+    unary[4] = np.nan
+    assert _swap_labels(xy, 100.0, unary_tx2=unary).tolist() == [False] * 3 + [True] * 3 + [False] * 3
+    # Knees 1 px apart: continuity cannot tell (1 px jumps cost 6 × (0.01)² × 2 ≈ 0.0012 < the 0.05 per
+    # swapped frame), but shank costs of 0.5 as given on frames 3-5 do.
+    xy = np.stack([left, left + (1.0, 0.0)], axis=1)
+    xy[3:6] = xy[3:6, ::-1]
+    assert not _swap_labels(xy, 100.0).any()
+    unary = np.zeros((9, 2))
+    unary[3:6] = (0.5, 0.0)
+    assert _swap_labels(xy, 100.0, unary_tx2=unary).tolist() == [False] * 3 + [True] * 3 + [False] * 3
 
 
 def _still(n: int) -> np.ndarray:
@@ -237,9 +270,12 @@ def test_whole_legs_mislabelled_are_repaired_ankles_first_and_knees_after_them()
     # (x = ±25 sin 2πt, 100 px above: shank ≈ 100-103 px), hips at x = ±5 and shoulders at x = ±3. The
     # detector exchanges whole legs (knee and ankle together) and the shoulders on those frames.
     # Ankles: the crossings decide, continuity settles the frames at the crossings: right everywhere.
-    # Knees: following the repaired ankles, exchanged back where the legs are apart (|sin| > 0.5: the wrong
-    # pairing is then hypot(75 sin, 100) ≥ 109 px, 2 × 6+ px worse, beyond the 10 px margin) and left as
-    # the detector had them elsewhere. Hips were never exchanged and stay; shoulders are not repaired at all.
+    # Knees: following the repaired ankles by their shank lengths where the legs are apart (the wrong
+    # pairing is then hypot(75 sin, 100) px against 100-103), by continuity near the crossings; then whole
+    # legs by continuity: right on every frame (on a crossing itself both knees are at x 0, y 200, so either
+    # labelling is the same point) but the last, which the detector exchanged with the knees 10.4 px apart
+    # (sin = −0.208): one acceleration term and a wrong shank of hypot(15.6, 100) = 101.2 px against its own 100.1
+    # cannot outweigh the 0.05 for calling the detector wrong, so it keeps the detector's labels. Hips were never exchanged and stay; shoulders are not repaired at all.
     fps, n = 30.0, 120
     s = np.sin(2 * np.pi * np.arange(n) / fps)
     truth = np.ones((n, 8, 3))
@@ -253,13 +289,12 @@ def test_whole_legs_mislabelled_are_repaired_ankles_first_and_knees_after_them()
         bad[flipped, a], bad[flipped, b] = truth[flipped, b], truth[flipped, a]
     fixed, counts, agreement = repair_swaps(bad, body_scale=100.0, fps=fps)
     np.testing.assert_allclose(fixed[:, [LA, RA]], truth[:, [LA, RA]], atol=1e-9)
-    apart = np.abs(s) > 0.5
-    np.testing.assert_allclose(fixed[apart][:, [LK, RK]], truth[apart][:, [LK, RK]], atol=1e-9)
-    knees_kept = ~apart & np.all(np.isclose(fixed[:, [LK, RK]], bad[:, [LK, RK]]), axis=(1, 2))
-    assert (apart | knees_kept).all()                     # elsewhere: the detector's labels, right or not
+    np.testing.assert_allclose(fixed[:-1, [LK, RK]], truth[:-1, [LK, RK]], atol=1e-9)
+    assert flipped[-1] and np.array_equal(fixed[-1, [LK, RK]], bad[-1, [LK, RK]])
     np.testing.assert_array_equal(fixed[:, [2, 3]], truth[:, [2, 3]])
     np.testing.assert_array_equal(fixed[:, [0, 1]], bad[:, [0, 1]])
     # every exchanged frame swapped back but those on a crossing itself (sin 2πt = 0: both ankles at x 0)
     assert "shoulder" not in counts and counts["hip"] == 0
     assert counts["ankle"] == int((flipped & (np.abs(s) > 1e-9)).sum())
+    assert counts["knee"] == int((flipped & (np.abs(s) > 1e-9))[:-1].sum())
     assert agreement == pytest.approx(1 - flipped.mean(), abs=0.07)

@@ -230,14 +230,16 @@ def _swapped_walk():
 
 
 def test_swap_repair_on_a_walker_with_leg_labels_exchanged_in_stretches():
-    # Without the repair every angle is off by 13° RMSE; with it (measured) hips 3.3° / 2.9° and knees
-    # 5.9° / 5.5°: the ankles are put right on all but 2 of the 45 frames, but the knees stay
-    # exchanged on frames next to the legs' crossings and where a stretch starts or ends (their shank
-    # lengths cannot tell the pairings apart there), and the 6 Hz filter spreads each such frame.
+    # Without the repair every angle is off by 13° RMSE. With it (measured) hips 0.82° / 0.88° and knees
+    # 1.54° / 1.50° (the same walker without exchanged labels: see test_angles_*): the crossings put the
+    # ankles right, the shank lengths and the knees' continuity the knees, and the continuity of whole legs
+    # the frames next to a crossing where knee and ankle were exchanged together. Bounds: issue 17's 2°
+    # for the knees, the hips with a third to spare.
     case, walk, res, stretches, rmse = _swapped_walk()
-    for name, limit in (("left_hip", 4.0), ("right_hip", 4.0), ("left_knee", 7.0), ("right_knee", 7.0)):
+    for name, limit in (("left_hip", 1.2), ("right_hip", 1.2), ("left_knee", 2.0), ("right_knee", 2.0)):
         assert rmse[name] < limit, (name, rmse)
     assert res.summary["data_quality"]["swapped_frames"]["ankle"] >= len(stretches) - 3
+    assert res.summary["data_quality"]["swapped_frames"]["knee"] >= len(stretches) - 3
     assert res.summary["gait_cycle_s"]["mean"] == pytest.approx(case.params.cycle_s, rel=0.01)
     for side in SIDES:
         true_hs = [tt for s, k, tt in walk.events if s == side and k == "heel_strike"]
@@ -246,8 +248,3 @@ def test_swap_repair_on_a_walker_with_leg_labels_exchanged_in_stretches():
         assert (missed, extra) == (0, 0), side
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 asks < 2° after repair; knees next to the legs' crossings "
-                                       "stay exchanged (see the test above)")
-def test_swap_repair_brings_the_angles_within_two_degrees():
-    *_, rmse = _swapped_walk()
-    assert max(rmse.values()) < 2.0, rmse

@@ -14,7 +14,7 @@ from gaitpose.skeleton import FLIP_PAIRS, FOOT_INDEX, SIDE_JOINTS, SIDES
 # cutoff; the design cutoff is divided by 0.802 so the result has the requested cutoff.
 _DOUBLE_PASS_CORRECTION = 0.802
 KNEE_LENGTH_TOLERANCE = 0.25  # side view: thigh/shank foreshorten only with out-of-plane motion (cos 40° ≈ 0.77)
-KNEE_PAIRING_MARGIN = 0.1   # shank lengths: keep the detector's knees unless pairing is clearly better
+KNEE_PAIRING_WEIGHT = 1.0   # knees: cost of one shank length of mismatch, against the knees' acceleration
 
 
 @dataclass
@@ -36,28 +36,33 @@ def apply_score_threshold(kp_tx8x3: np.ndarray, min_score: float) -> tuple[np.nd
     return kp, int(low.sum())
 
 
-def _swap_labels(xy_tx2x2: np.ndarray, body_scale: float, switch_cost: float = 0.05) -> np.ndarray:
+def _swap_labels(xy_tx2x2: np.ndarray, body_scale: float, switch_cost: float = 0.05,
+                 unary_tx2: np.ndarray | None = None) -> np.ndarray:
     """Viterbi over 'as given' / 'swapped' labels of one left/right joint pair → T bool (swap?).
 
+    `xy_tx2x2` is T × (left, right) × (x, y), or T × (left, right) × joints × (x, y) for several joints
+    that swap together (a whole leg).
+
     Cost: squared second difference (acceleration) of both tracks in body-scale units, plus
-    `switch_cost` for every frame labelled swapped (the detector is usually right). Terms with a
+    `switch_cost` for every frame labelled swapped (the detector is usually right), plus
+    `unary_tx2[t, state]` where given (other evidence per frame; NaN = none). Terms with a
     missing point are skipped, so gaps do not force decisions.
     """
     T = len(xy_tx2x2)
     cand = np.stack([xy_tx2x2, xy_tx2x2[:, ::-1]], axis=1) / body_scale  # T×2(state)×2(joint)×2
+    unary = np.zeros((T, 2)) if unary_tx2 is None else np.nan_to_num(unary_tx2, nan=0.0)
+    unary = unary + np.array([0.0, switch_cost])
     # State at t: (s_{t-1}, s_t) pairs index 2*a+b. cost[t, a, b]
     inf = np.inf
-    best = np.zeros((2, 2))
-    best[:, 1] += switch_cost
-    best[1, :] += switch_cost
+    best = unary[0][:, None] + unary[1][None, :] if T > 1 else np.zeros((2, 2))
     back = np.zeros((T, 2, 2), dtype=int)
     for t in range(2, T):
         new = np.full((2, 2), inf)
         for b in range(2):
             for c in range(2):
                 acc = cand[t, c] - 2 * cand[t - 1, b] + cand[t - 2, np.arange(2)]  # 2(a)×2×2
-                term = np.nansum(acc ** 2, axis=(1, 2))
-                total = best[:, b] + term + (switch_cost if c else 0.0)
+                term = np.nansum(acc ** 2, axis=tuple(range(1, acc.ndim)))
+                total = best[:, b] + term + unary[t, c]
                 a = int(np.argmin(total))
                 new[b, c] = total[a]
                 back[t, b, c] = a
@@ -83,10 +88,10 @@ def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float, fps: float | None = No
     """
     from gaitpose.skeleton import JOINTS
     kp = kp_tx8x3.copy()
-    counts: dict[str, int] = {}
+    swapped: dict[str, np.ndarray] = {}
     agreement = None
     if len(kp) < 3:
-        return kp, counts, agreement
+        return kp, {}, agreement
     by_crossing = ankle_labels_by_crossings(kp, fps) if fps else None
     for a, b in sorted(FLIP_PAIRS, key=lambda pair: "ankle" not in JOINTS[pair[0]]):   # ankles first
         name = JOINTS[a].replace("left_", "")
@@ -99,12 +104,21 @@ def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float, fps: float | None = No
             relabelled[swap] = relabelled[swap][:, ::-1]
             swap = swap ^ _swap_labels(relabelled, body_scale)
         elif by_crossing is not None and name == "knee":
-            swap = _knees_follow_ankles(kp)
+            swap = _swap_labels(kp[:, [a, b], :2], body_scale, unary_tx2=_knee_pairing_costs(kp))
         else:
             swap = _swap_labels(kp[:, [a, b], :2], body_scale)
         kp[swap, a], kp[swap, b] = kp[swap, b].copy(), kp[swap, a].copy()
-        counts[name] = int(swap.sum())
-    return kp, counts, agreement
+        swapped[name] = swap
+    if by_crossing is not None:
+        # Knee and ankle exchanged together keep both shanks right, and next to a crossing the ankles'
+        # order cannot tell: whole legs are put right by the continuity of knee and ankle together.
+        legs = [[SIDE_JOINTS[side][part] for part in ("knee", "ankle")] for side in SIDES]
+        swap = _swap_labels(kp[:, legs, :2], body_scale)
+        for part in ("knee", "ankle"):
+            a, b = SIDE_JOINTS["left"][part], SIDE_JOINTS["right"][part]
+            kp[swap, a], kp[swap, b] = kp[swap, b].copy(), kp[swap, a].copy()
+            swapped[part] = swapped[part] ^ swap
+    return kp, {name: int(swap.sum()) for name, swap in swapped.items()}, agreement
 
 
 def ankle_labels_by_crossings(kp_tx8x3: np.ndarray, fps: float, min_crossings: int = 3
@@ -145,17 +159,27 @@ def ankle_labels_by_crossings(kp_tx8x3: np.ndarray, fps: float, min_crossings: i
     return swap, votes[parity] / max(int(ok.sum()), 1)
 
 
-def _knees_follow_ankles(kp_tx8x3: np.ndarray, margin: float = KNEE_PAIRING_MARGIN) -> np.ndarray:
-    """Frames where swapping the knees pairs each with its ankle at a shank length nearer the typical
-    one, by more than `margin` shank lengths (a shank joins a knee to its own leg's ankle)."""
+def _knee_pairing_costs(kp_tx8x3: np.ndarray, weight: float = KNEE_PAIRING_WEIGHT) -> np.ndarray:
+    """T×2 cost of the knees as given / swapped: how far the shanks they make with the (already
+    repaired) ankles are from the typical shank, summed over the knee–ankle pairs and in shank lengths
+    × `weight` (a shank joins a knee to its own leg's ankle). A frame counts only where both states
+    have the same number of pairs (one knee or one ankle missing still leaves one pair each); NaN
+    elsewhere, where continuity alone decides."""
     lk, rk = SIDE_JOINTS["left"]["knee"], SIDE_JOINTS["right"]["knee"]
     la, ra = SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]
     k, a = kp_tx8x3[:, [lk, rk], :2], kp_tx8x3[:, [la, ra], :2]
-    given = np.hypot(*(k - a).transpose(2, 0, 1))
-    swapped = np.hypot(*(k[:, ::-1] - a).transpose(2, 0, 1))
-    shank = np.nanmedian(np.minimum(given.sum(1), swapped.sum(1)) / 2)
+    given = np.hypot(*(k - a).transpose(2, 0, 1))              # T×2: (left knee, left ankle), (right, right)
+    swapped = np.hypot(*(k[:, ::-1] - a).transpose(2, 0, 1))   # T×2: (right knee, left ankle), (left, right)
+    n = np.isfinite(given).sum(1)
+    valid = (n > 0) & (n == np.isfinite(swapped).sum(1))
+    cost = np.full((len(kp_tx8x3), 2), np.nan)
+    if not valid.any():
+        return cost
     with np.errstate(invalid="ignore"):
-        return np.abs(swapped - shank).sum(1) < np.abs(given - shank).sum(1) - margin * shank
+        shank = float(np.median(np.minimum(np.nanmean(given[valid], axis=1), np.nanmean(swapped[valid], axis=1))))
+    for state, lengths in enumerate((given, swapped)):
+        cost[valid, state] = np.nansum(np.abs(lengths[valid] - shank), axis=1) * weight / max(shank, 1e-9)
+    return cost
 
 
 def drop_implausible_knees(kp_tx8x3: np.ndarray, tolerance: float = KNEE_LENGTH_TOLERANCE) -> tuple[np.ndarray, int]:
