@@ -42,7 +42,8 @@ def test_crop_is_the_followers_square_around_the_labelled_joints(tmp_path):
 
 def test_finetune_writes_a_checkpoint_that_records_its_labels_and_eval_takes(tiny_dataset, tmp_path):
     base = tmp_path / "base.pt"
-    save_checkpoint(base, build_model("lite"), input_size=64, config={})
+    loss = {"heatmap": 640.0, "jgs": 4.0, "depth": 1.0, "offset": 2.0}           # as the bundled model's
+    save_checkpoint(base, build_model("lite"), input_size=64, config={"loss": loss})
     out = tmp_path / "tuned.pt"
     record = finetune(FinetuneRequest(labels=[str(tiny_dataset)], out=str(out), weights=str(base), replay=[],
                                       overrides={"epochs": 2, "batch_size": 2, "max_steps_per_epoch": 2,
@@ -55,8 +56,12 @@ def test_finetune_writes_a_checkpoint_that_records_its_labels_and_eval_takes(tin
     ckpt = read_checkpoint(out)
     assert ckpt["finetune"] == record and ckpt["input_size"] == 64 and ckpt["config"]["freeze"] == ["stem", "stages.0"]
     tuned, base_state = ckpt["state_dict"], read_checkpoint(base)["state_dict"]
-    frozen = [k for k in tuned if k.startswith("stem") and not k.split(".")[-1].startswith(("running_", "num_"))]
+    assert ckpt["config"]["loss"] == loss          # tuned in the balance the base model was trained with
+    # frozen: the weights and the batch-norm statistics (running means and variances, batch counts)
+    frozen = [k for k in tuned if k.startswith(("stem.", "stages.0."))]
+    assert any(k.endswith("running_mean") for k in frozen)
     assert frozen and all(np.array_equal(tuned[k].numpy(), base_state[k].numpy()) for k in frozen)
+    assert any(not np.array_equal(tuned[k].numpy(), base_state[k].numpy()) for k in tuned if k.endswith("running_mean"))
     assert any(not np.array_equal(tuned[k].numpy(), base_state[k].numpy()) for k in tuned if k.startswith("heatmap"))
     train_set = load_coco_keypoints(tmp_path / "tuned.finetune" / "labelled_train.json")
     assert len(train_set) == 5 and all(s.width == s.height for s in train_set)              # crops, not frames

@@ -132,6 +132,7 @@ def finetune(req: FinetuneRequest, progress: bool = True) -> dict[str, Any]:
     values = _config_values(req.config)
     values.update({"name": "run", "out_dir": str(work), "model": meta["model"], "input_size": int(meta["input_size"]),
                    "init_weights": str(base), "seed": req.seed})
+    values.setdefault("loss", base_loss_weights(meta))
     values.setdefault("data", {}).update({"train": [str(train_json), *replay], "val": []})
     if req.epochs is not None:
         values["epochs"] = req.epochs
@@ -178,6 +179,15 @@ def finetune(req: FinetuneRequest, progress: bool = True) -> dict[str, Any]:
         say("no labelled frame held out: the gain is not measured (label 3 frames or more)")
     say(f"wrote {out} in {record['seconds']:.0f} s; use it with --weights {out}")
     return record
+
+
+def base_loss_weights(meta: dict[str, Any]) -> dict[str, float]:
+    """The loss weights the base model was trained with (its checkpoint's config), so that fine-tuning
+    pulls on heatmaps and offsets in the same balance; SPEC §5's defaults for a checkpoint without them.
+    (The bundled model was trained with the heatmap term 40 times SPEC's weight, docs/results.md §7:
+    fine-tuned with SPEC's, its heatmaps lose most of their gradient and the joints drift.)"""
+    loss = (meta.get("config") or {}).get("loss")
+    return dict(loss) if isinstance(loss, dict) else {}
 
 
 def _config_values(path: str | None) -> dict[str, Any]:

@@ -98,6 +98,15 @@ def _apply_freeze(model: torch.nn.Module, prefixes: list[str]) -> int:
     return frozen
 
 
+def _hold_frozen_batchnorm(model: torch.nn.Module, prefixes: list[str]) -> None:
+    """Batch-norm layers inside frozen modules to eval mode: their running statistics stay those the
+    weights were trained with (a few small fine-tuning batches would otherwise drift them)."""
+    for name, module in model.named_modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm) and any(
+                name == prefix or name.startswith(prefix + ".") for prefix in prefixes):
+            module.eval()
+
+
 def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict[str, Any]:
     """Train per `cfg`; writes last.pt, best.pt (by val PCKs@0.08), log.csv and config.json in cfg.run_dir."""
     d = _init_distributed()
@@ -164,6 +173,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         for group in optimizer.param_groups:
             group["lr"] = lr
         net.train()
+        _hold_frozen_batchnorm(model, cfg.freeze)
         t0 = time.time()
         sums: dict[str, float] = {}
         n_batches = 0
