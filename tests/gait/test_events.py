@@ -130,14 +130,31 @@ def test_detect_events_on_a_walk_worked_by_hand(direction):
 
     events, cycle_s = detect_events(_cosine_swing_walk(direction=direction), fps=100.0, direction=direction)
     assert cycle_s == pytest.approx(1.0)
-    assert events["left"]["heel_strike"] == pytest.approx(HS_LEFT, abs=0.02)
-    assert events["right"]["heel_strike"] == pytest.approx(HS_RIGHT, abs=0.02)
+    # Heel strike: Zeni's maximum delayed by the 18 ms real walks show (1.8 frames at 100 fps); toe off: no
+    # delay at a 1.0 s cycle (0.205 × 1.0 − 0.219 < 0).
+    assert events["left"]["heel_strike"] == pytest.approx([h + 1.8 for h in HS_LEFT], abs=0.02)
+    assert events["right"]["heel_strike"] == pytest.approx([h + 1.8 for h in HS_RIGHT], abs=0.02)
     # Toe offs inside the walk: the left foot's swings start at 60, 160, 260, 360; the right's at 110, 210,
     # 310 (the one at 10 is 10 frames into the record: its minimum at 15.9 stands only ~16 units above
     # the record's first frame, under 30 % of the signal's range, so it is no event). The parabola
     # through three frames puts the minimum within 0.02 of a frame of the exact one.
     assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_ZENI_TO for s in (60, 160, 260, 360)], abs=0.03)
     assert events["right"]["toe_off"] == pytest.approx([s + SWING_INTO_ZENI_TO for s in (110, 210, 310)], abs=0.03)
+
+
+def test_ankle_events_are_delayed_as_on_real_walks():
+    from gaitpose.gait.events import detect_events, zeni_toe_off_delay_s
+
+    # The toe-off delay: 0.205 s per s of cycle − 0.219 s, within 0 … 0.060 s.
+    assert [zeni_toe_off_delay_s(c) for c in (0.5, 1.0, 1.2, 1.25, 1.5, 3.0)] == pytest.approx(
+        [0.0, 0.0, 0.027, 0.03725, 0.060, 0.060], abs=1e-9)
+    # The same frames read at 80 fps: a 1.25 s cycle (100 frames). Heel strike 0.018 × 80 = 1.44 frames after
+    # Zeni's maximum; toe off 0.03725 × 80 = 2.98 frames after its minimum.
+    events, cycle_s = detect_events(_cosine_swing_walk(), fps=80.0, direction=1)
+    assert cycle_s == pytest.approx(1.25)
+    assert events["left"]["heel_strike"] == pytest.approx([h + 1.44 for h in HS_LEFT], abs=0.02)
+    assert events["left"]["toe_off"] == pytest.approx([s + SWING_INTO_ZENI_TO + 2.98 for s in (60, 160, 260, 360)],
+                                                      abs=0.03)
 
 
 @pytest.mark.parametrize("direction", [1, -1])
