@@ -322,3 +322,16 @@ def test_cycle_kept_when_the_feet_apart_say_about_two_steps():
     # "about two steps", 40 frames = 4/3 s. (Each peak of these whole-period sines is higher than its
     # neighbouring lags by more than the remainder of the part period: worked as in the test above.)
     assert estimate_cycle_s([_sines(40), -_sines(40)], 30.0, 1 + _sines(16)) == pytest.approx(4 / 3)
+
+
+def test_cycle_from_the_feet_apart_alone():
+    # Feet signals without rhythm (still: their autocorrelation is 0 at every lag, no peak): the cycle is two
+    # steps of the feet-apart distance, whose period is searched from half the shortest cycle (7 frames at
+    # 30 fps) to half the longest (75 frames, 2.5 s). A distance repeating every 2 s (60 frames; 20 s, so the
+    # remainder of the part period, under 0.001, is below the 0.0027 by which lag 60 stands above 59 and 61):
+    # two steps, 4 s.
+    still = np.zeros(600)
+    assert estimate_cycle_s([still, still], 30.0, 1 + _sines(60, 600)) == pytest.approx(4.0)
+    # A distance repeating every 0.2 s (6 frames): the search starts at 7, its first peak there is 12
+    # (½ cos(2πL/6): 0.25, −0.25, −0.5, −0.25, 0.25, 0.5 on lags 7…12): two steps, 24 frames, 0.8 s.
+    assert estimate_cycle_s([still, still], 30.0, 1 + _sines(6)) == pytest.approx(0.8)
