@@ -335,3 +335,15 @@ def test_cycle_from_the_feet_apart_alone():
     # A distance repeating every 0.2 s (6 frames): the search starts at 7, its first peak there is 12
     # (½ cos(2πL/6): 0.25, −0.25, −0.5, −0.25, 0.25, 0.5 on lags 7…12): two steps, 24 frames, 0.8 s.
     assert estimate_cycle_s([still, still], 30.0, 1 + _sines(6)) == pytest.approx(0.8)
+
+
+def test_cycle_and_step_at_the_end_of_their_search():
+    # 10 fps: the cycle is searched up to 5 s (lag 50), the step up to 2.5 s (lag 25); a peak is known as one
+    # only with a lag after it. A 4.9 s rhythm (49 frames, 10 whole periods) peaks at lag 49, the last one but
+    # one: ½ cos(2πL/49) stands 0.004 above lags 48 and 50 there, more than the remainder of their part
+    # period (under 0.0012). Found: 4.9 s.
+    assert estimate_cycle_s([_sines(49, 490)], 10.0) == pytest.approx(4.9)
+    # Still feet and a feet-apart distance repeating every 2.4 s (24 frames, 10 periods): the step, at the
+    # last lag but one of its search (0.017 above its neighbours), is found; the cycle is two steps, 4.8 s.
+    still = np.zeros(240)
+    assert estimate_cycle_s([still, still], 10.0, 1 + _sines(24)) == pytest.approx(4.8)
