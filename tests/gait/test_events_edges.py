@@ -347,3 +347,15 @@ def test_cycle_and_step_at_the_end_of_their_search():
     # last lag but one of its search (0.017 above its neighbours), is found; the cycle is two steps, 4.8 s.
     still = np.zeros(240)
     assert estimate_cycle_s([still, still], 10.0, 1 + _sines(24)) == pytest.approx(4.8)
+
+
+def test_a_foot_point_held_still_gives_zenis_frame_not_nan():
+    # A tracker that holds its last point (or a gap filled with a straight line): the heel's or the toe's
+    # speed is the same in swing and in foot flat (here 0 everywhere), so the swing has no peak above the
+    # foot-flat speed and there is no crossing to read: the ankle's (Zeni's) frame is kept.
+    from gaitpose.gait.events import refine_heel_strike, refine_toe_off
+
+    assert refine_heel_strike(np.zeros(30), 12.0, [5.0, 25.0], 10.0, 4.0) == 12.0
+    assert refine_toe_off(np.zeros(40), 20.0, [10.0, 30.0], 10.0, 4.0) == 20.0
+    # a track gliding at a constant speed: the same
+    assert refine_heel_strike(np.arange(30.0), 12.0, [5.0, 25.0], 10.0, 4.0) == 12.0

@@ -224,6 +224,8 @@ def refine_toe_off(toe_fwd_t: np.ndarray, zeni_to: float, heel_strikes: list[flo
     flat = float(np.nanmedian(mid_stance))
     rel = v - flat
     peak = z + int(np.argmax(rel[z:stop + 1]))
+    if not rel[peak] > 0:                  # the toe never moves forward faster than in foot flat (held still)
+        return zeni_to
     level = fraction * rel[peak]
     i = peak
     while i > start and np.isfinite(rel[i - 1]) and rel[i - 1] > level:
@@ -250,6 +252,8 @@ def refine_heel_strike(heel_fwd_t: np.ndarray, zeni_hs: float, toe_offs: list[fl
         return zeni_hs
     rel = v - float(np.nanmedian(mid_stance))
     peak = start + int(np.argmax(rel[start:z + 1]))
+    if not rel[peak] > 0:                  # the heel never moves forward faster than in foot flat (held still)
+        return zeni_hs
     level = fraction * rel[peak]
     i = peak
     while i < stop and np.isfinite(rel[i + 1]) and rel[i + 1] > level:
