@@ -83,8 +83,8 @@ def test_cli_writes_outputs(tmp_path):
     assert s["gait_cycle_s"]["mean"] == pytest.approx(1.1, rel=0.02)
     assert s["thigh_m"]["left"] == pytest.approx(0.245 * 1.75)
     caveat = "toe off comes from the ankle alone (the skeleton has no toe): on real walks (motion capture) 90 % " \
-             "of toe offs were found within 0.06 s early and 0.18 s late, on synthetic walkers up to 0.20 s early " \
-             "and 0.25 s late"
+             "of toe offs were found within 0.04 s early and 0.21 s late, on synthetic walkers up to 0.07 s early " \
+             "and 0.34 s late"
     assert any(n.startswith(caveat) for n in s["notes"]), s["notes"]
     assert caveat in (tmp_path / "out" / "report.html").read_text()
 
