@@ -359,3 +359,13 @@ def test_a_foot_point_held_still_gives_zenis_frame_not_nan():
     assert refine_toe_off(np.zeros(40), 20.0, [10.0, 30.0], 10.0, 4.0) == 20.0
     # a track gliding at a constant speed: the same
     assert refine_heel_strike(np.arange(30.0), 12.0, [5.0, 25.0], 10.0, 4.0) == 12.0
+
+
+def test_slow_foot_points_are_refined_as_fast_ones():
+    # The rules are relative (a fraction of the swing's own peak), so a heel or toe moving a hundredth as
+    # fast — a swing peak of 0.15 or 0.16 units a frame above the foot flat, under one — gives the same frames.
+    heel = _track(HEEL_STEPS) * 0.01
+    assert refine_heel_strike(heel, 22.0, [10.0, 40.0], fps=10.0, cycle_s=4.0) == pytest.approx(HEEL_HS)
+    toe = _track(TOE_STEPS) * 0.01
+    assert refine_toe_off(toe, 14.0, [0.0, 25.0], fps=10.0, cycle_s=4.0) == pytest.approx(10.8)
+
