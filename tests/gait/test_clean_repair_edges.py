@@ -242,6 +242,30 @@ def test_two_dips_closer_than_a_fifth_of_a_second_are_one_crossing():
     assert ankle_labels_by_crossings(_ankle_dx(dx), fps=20.0) is None
 
 
+def test_the_depth_a_crossing_needs_is_set_by_the_90th_percentile_of_the_ankles_distance():
+    # 13 frames at 10 fps; |dx| sorted: 0.01 0.02 0.03 0.4 0.4 0.4 0.555 0.555 0.555 0.8 0.8 1.4 1.4. The 90th
+    # percentile (index 10.8) is 0.8 + 0.8 × 0.6 = 1.28: a crossing must be 0.512 deep (the 91st, 1.352, would
+    # ask 0.5408). Minima at 2 (|dx| 0.02, depth min(1.4, 0.8) − 0.02 = 0.78), 5 (0.01: 0.555 − 0.01 = 0.545)
+    # and 8 (0.03: 0.555 − 0.03 = 0.525): three crossings, so the labels are decided. Segments 0-1, 2-4, 5-7,
+    # 8-12, the left ankle further in 0 and 2; the three crossing frames are on the other side: 10 / 13, and
+    # none is clear of a crossing (0.25 × 0.512 = 0.128): nothing swapped.
+    dx = [1.4, 1.4, 0.02, -0.8, -0.8, -0.01, 0.555, 0.555, 0.03, -0.4, -0.555, -0.4, -0.4]
+    swap, agreement = ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0)
+    assert not swap.any() and agreement == pytest.approx(10 / 13)
+
+
+def test_a_frame_exactly_at_the_clearness_threshold_is_left_as_labelled():
+    # |dx| is 1 on 8 of 13 frames: the 90th percentile is exactly 1, a crossing must be 0.4 deep and a frame is
+    # clear of one where |dx| > 0.25 × 0.4 = 0.1 (exact in floating point). Crossings at 2, 5, 8 (|dx| 0.02,
+    # 0.98 deep); the left ankle further in segments 0 (0-1) and 2 (5-7). Frames 7 (dx −0.1) and 9 (+0.11), next
+    # to the crossing at 8, are on the wrong side: 9 is clear and swapped, 7 (exactly at the threshold) is not.
+    # Agreement: frames 2, 5, 7, 8, 9 disagree: 8 / 13.
+    assert 0.25 * (0.4 * 1.0) == 0.1
+    dx = [1.0, 1.0, 0.02, -1.0, -1.0, -0.02, 1.0, -0.1, 0.02, 0.11, -1.0, -1.0, -1.0]
+    swap, agreement = ankle_labels_by_crossings(_ankle_dx(dx), fps=10.0)
+    assert swap.tolist() == [f == 9 for f in range(13)] and agreement == pytest.approx(8 / 13)
+
+
 # --- the filter's limit ---------------------------------------------------------------------------------------------
 
 def test_a_design_cutoff_exactly_at_095_nyquist_is_not_filtered():
