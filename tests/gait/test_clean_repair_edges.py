@@ -84,8 +84,9 @@ def test_whole_legs_swap_together_when_knee_and_ankle_together_outweigh_the_swit
 def _walk(c_px: float, n: int = 24, unit: float = 1.0) -> np.ndarray:
     """n frames (at 10 fps) of legs seen from the side: ankles at x = ±a (left +a), y 300; knees straight above
     them (x = ±a, y 200: shanks of exactly 100); hips and shoulders missing; score 1. a runs c, c+20, c+40, c+20,
-    c, c−20, c−40, c−20 px and repeats: the legs cross between frames 4k and 4k+1 (|dx| = 2c there), and a is
-    linear (20 px a frame) over frames 4k−2 … 4k+2. Every coordinate × `unit`."""
+    c, c−20, c−40, c−20 px and repeats: the legs cross next to every frame 4k (|dx| = 2c there; dx changes sign
+    just after frames 8k+4 and just before 8k+8), and a is linear (20 px a frame) over frames 4k−2 … 4k+2.
+    Every coordinate × `unit`."""
     a = (c_px + np.resize([0.0, 20, 40, 20, 0, -20, -40, -20], n)) * unit
     kp = np.full((n, 8, 3), np.nan)
     kp[..., 2] = 1.0
