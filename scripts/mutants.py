@@ -43,7 +43,7 @@ MODULES: dict[str, list[str]] = {
                          "tests/gait/test_truth.py",
                          "tests/gait/test_properties.py", "tests/gait/test_accuracy_and_cli.py"],
     "gait/clean.py": ["tests/gait/test_clean.py", "tests/gait/test_clean_edges.py", "tests/gait/test_geometry_symmetry.py",
-                      "tests/gait/test_feet.py", "tests/gait/test_truth.py",
+                      "tests/gait/test_feet.py", "tests/gait/test_clean_repair_edges.py", "tests/gait/test_truth.py",
                       "tests/gait/test_accuracy_and_cli.py"],
     "metrics.py": ["tests/test_metrics.py"],
     "gait/cycles.py": ["tests/gait/test_cycles.py", "tests/gait/test_truth.py"],
