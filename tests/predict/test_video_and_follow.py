@@ -156,3 +156,49 @@ def test_walker_box_spans_the_whole_body_when_regions_are_parts():
     # 75th percentile of the heights 50 and 150 is 125: the short box grows to it about its middle (y 175)
     np.testing.assert_allclose(single[0, [1, 3]], [112.5, 125.0])
     np.testing.assert_allclose(single[1, [1, 3]], [100.0, 150.0])
+
+
+def test_the_walker_is_followed_over_all_its_passes_and_told_from_another_person_by_colour():
+    from gaitpose.predict.motion import box_colour, colour_distance, walker_tracks
+    from gaitpose.predict.track import walker_present
+
+    # 10 fps. Person A (all red) walks right over frames 0-20, turns (not moving for frames 21-29: no box),
+    # walks back left over frames 30-50; person B (all blue) walks right over frames 60-90 (3.0 s, longer
+    # than either pass of A, shorter than both together: 2.0 + 2.0 s). Boxes 20 × 40 px, 10 px a frame.
+    red, blue = np.zeros((40, 20, 3), np.uint8), np.zeros((40, 20, 3), np.uint8)
+    red[..., 2], blue[..., 0] = 255, 255
+    boxes: dict[int, list] = {}
+    images: dict[int, np.ndarray] = {}
+    for f in range(91):
+        if f <= 20:
+            x, patch = 10.0 * f, red
+        elif 30 <= f <= 50:
+            x, patch = 10.0 * (50 - f), red
+        elif f >= 60:
+            x, patch = 10.0 * (f - 60), blue
+        else:
+            continue
+        frame = np.zeros((40, 400, 3), np.uint8)
+        frame[:, int(x):int(x) + 20] = patch
+        boxes[f], images[f] = [(x, 0.0, 20.0, 40.0)], frame
+    colours = {f: [box_colour(images[f], b) for b in boxes[f]] for f in boxes}
+    # One colour in one bin: the same person 0 apart, red and blue share no bin: 1 apart.
+    assert colour_distance(colours[0][0], colours[40][0]) == pytest.approx(0.0, abs=1e-6)
+    assert colour_distance(colours[0][0], colours[70][0]) == pytest.approx(1.0, abs=1e-6)
+    # Without colours: one track, the one travelling furthest (B: 300 px against 200).
+    assert [(min(t), max(t)) for t in walker_tracks(boxes, fps=10.0)] == [(60, 90)]
+    # With colours: A over both passes (4.0 s of walking against B's 3.0 s).
+    assert [(min(t), max(t)) for t in walker_tracks(boxes, fps=10.0, colours=colours)] == [(0, 20), (30, 50)]
+    walker = walker_boxes(boxes, fps=10.0, colours=colours)
+    assert sorted(walker) == list(range(0, 21)) + list(range(30, 51))     # not filled across the turn
+    # Present within 0.5 s (5 frames) of a frame where A was seen walking: frames 0-25 and 25-55, so the
+    # whole 0.9 s turn too; not from 56 on (B's frames are not A's).
+    assert [walker_present(walker, f, 10.0) for f in (0, 23, 26, 55, 56, 60)] == [True, True, True, True, False, False]
+    # B walking longer (frames 60-110, 5.0 s) is the one who walks most.
+    for f in range(91, 111):
+        frame = np.zeros((40, 700, 3), np.uint8)
+        x = 10.0 * (f - 60)
+        frame[:, int(x):int(x) + 20] = blue
+        boxes[f], images[f] = [(x, 0.0, 20.0, 40.0)], frame
+        colours[f] = [box_colour(frame, boxes[f][0])]
+    assert [(min(t), max(t)) for t in walker_tracks(boxes, fps=10.0, colours=colours)] == [(60, 110)]

@@ -9,7 +9,7 @@ import numpy as np
 
 from gaitpose.predict.backends import KeypointBackend
 from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
-from gaitpose.predict.motion import Box, MotionParams, MotionScanner, walker_boxes
+from gaitpose.predict.motion import Box, MotionParams, MotionScanner, box_colour, walker_boxes
 from gaitpose.predict.video import VideoInfo, iter_frames, iter_frames_timed
 from gaitpose.skeleton import NUM_JOINTS
 
@@ -103,17 +103,23 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
 
 def scan_walker(info: VideoInfo, start_s: float, end_s: float | None,
                 params: MotionParams | None = None) -> tuple[dict[int, list[Box]], dict[int, Box]]:
-    """Motion pre-pass: the moving regions of every frame and the walker's box per frame."""
+    """Motion pre-pass: the moving regions of every frame and the walker's box per frame (the same
+    person over all its passes, told from others by the colours of its boxes)."""
     scanner = MotionScanner(params)
-    motion = {index: scanner.boxes(frame) for index, frame in iter_frames(info, start_s, end_s) if frame is not None}
-    return motion, walker_boxes(motion, info.fps, params)
+    motion: dict[int, list[Box]] = {}
+    colours: dict[int, list[np.ndarray | None]] = {}
+    for index, frame in iter_frames(info, start_s, end_s):
+        if frame is not None:
+            motion[index] = scanner.boxes(frame)
+            colours[index] = [box_colour(frame, box) for box in motion[index]]
+    return motion, walker_boxes(motion, info.fps, params, colours)
 
 
 def walker_present(walker: dict[int, Box], index: int, fps: float, margin_s: float = 0.5) -> bool:
-    """Inside the walker's time span, widened by `margin_s` (it may be in view before it moves)."""
-    first, last = min(walker), max(walker)
+    """Within `margin_s` of a frame where the walker was seen walking (it may be in view before it
+    moves, and after it stops)."""
     margin = int(round(margin_s * fps))
-    return first - margin <= index <= last + margin
+    return any(index + d in walker for d in range(-margin, margin + 1))
 
 
 def _progress_bar(info: VideoInfo, start_s: float, end_s: float | None, enabled: bool):
