@@ -6,6 +6,7 @@ import pytest
 from gaitpose.gait.clean import (_knee_pairing_costs, _swap_labels, ankle_labels_by_crossings, clean_feet,
                                  clean_keypoints, repair_swaps)
 from gaitpose.skeleton import FOOT_INDEX, SIDE_JOINTS
+from test_clean_edges import _exchanged, _pair
 
 LH, RH = SIDE_JOINTS["left"]["hip"], SIDE_JOINTS["right"]["hip"]
 LK, RK = SIDE_JOINTS["left"]["knee"], SIDE_JOINTS["right"]["knee"]
@@ -38,20 +39,6 @@ def test_where_continuity_cannot_tell_each_frame_follows_its_own_evidence():
     # A switch cost of 0.03: frame 5 now swapped (0.04 > 0.03); frame 3 still not (0 < 0.06).
     assert _swap_labels(xy, 100.0, switch_cost=0.03, unary_tx2=unary).tolist() == [True, False, True, False, False,
                                                                                     True]
-
-
-def _pair(n: int, gap_px: float) -> np.ndarray:
-    """T×2×2: two joints moving right at 10 px a frame (no acceleration), the second `gap_px` below the first."""
-    xy = np.zeros((n, 2, 2))
-    xy[:, :, 0] = 10.0 * np.arange(n)[:, None]
-    xy[:, 1, 1] = gap_px
-    return xy
-
-
-def _exchanged(xy: np.ndarray, frames) -> np.ndarray:
-    out = xy.copy()
-    out[frames] = out[frames][:, ::-1]
-    return out
 
 
 @pytest.mark.parametrize("frame", [0, 11])

@@ -63,16 +63,22 @@ def sample_exoskeleton(rng: np.random.Generator, design: str = "frame") -> Exosk
     )
 
 
+def _fit(pose: dict[str, np.ndarray], subject: Subject) -> tuple:
+    """What both designs are fitted to: the body's forward and right axes, the leg radii (thigh, knee,
+    calf, ankle), the mid-hip and mid-shoulder points, the trunk's up axis and half the hip width."""
+    forward, right = body_axes(pose)
+    radii = tuple(subject.radius_m(r) for r in LEG_RADII_M)
+    hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
+    sh_mid = (pose["left_shoulder"] + pose["right_shoulder"]) / 2
+    hip_half = float(np.linalg.norm(pose["right_hip"] - pose["left_hip"])) / 2
+    return forward, right, radii, hip_mid, sh_mid, unit(sh_mid - hip_mid), hip_half
+
+
 def exoskeleton_solids(pose: dict[str, np.ndarray], subject: Subject, exo: Exoskeleton) -> list[Solid]:
     """Exoskeleton solids (world coordinates) fitted to the body in `pose`."""
     if exo.design == "shell":
         return _shell_solids(pose, subject, exo)
-    forward, right = body_axes(pose)
-    r_thigh, r_knee, r_calf, r_ankle = (subject.radius_m(r) for r in LEG_RADII_M)
-    hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
-    sh_mid = (pose["left_shoulder"] + pose["right_shoulder"]) / 2
-    trunk_up = unit(sh_mid - hip_mid)
-    hip_half = float(np.linalg.norm(pose["right_hip"] - pose["left_hip"])) / 2
+    forward, right, (r_thigh, r_knee, r_calf, r_ankle), hip_mid, sh_mid, trunk_up, hip_half = _fit(pose, subject)
     bar_t = 0.012
     solids: list[Solid] = []
     for side, outward in (("left", -right), ("right", right)):
@@ -113,12 +119,7 @@ def exoskeleton_solids(pose: dict[str, np.ndarray], subject: Subject, exo: Exosk
 
 def _shell_solids(pose: dict[str, np.ndarray], subject: Subject, exo: Exoskeleton) -> list[Solid]:
     """The held-out `shell` design fitted to the body in `pose`."""
-    forward, right = body_axes(pose)
-    r_thigh, r_knee, r_calf, r_ankle = (subject.radius_m(r) for r in LEG_RADII_M)
-    hip_mid = (pose["left_hip"] + pose["right_hip"]) / 2
-    sh_mid = (pose["left_shoulder"] + pose["right_shoulder"]) / 2
-    trunk_up = unit(sh_mid - hip_mid)
-    hip_half = float(np.linalg.norm(pose["right_hip"] - pose["left_hip"])) / 2
+    forward, right, (r_thigh, r_knee, r_calf, r_ankle), hip_mid, sh_mid, trunk_up, hip_half = _fit(pose, subject)
     plate_t = 0.015
     housing = np.array([exo.motor_radius_m, exo.motor_depth_m / 2, exo.motor_radius_m])
     solids: list[Solid] = []
