@@ -88,5 +88,5 @@ def test_cleaning_report_counts_by_hand():
     assert report.filtered and report.implausible_knees == 0
     assert np.isnan(out[20:25, 1, :2]).all() and np.isnan(out[20:25, 1, 2]).all()
     np.testing.assert_allclose(out[10:13, 0, :2], [[0.0, 0.0]] * 3, atol=1e-9)
-    assert (out[30:32, 2, 2] == 0.1).all()           # a removed, then filled point keeps its low score
-    assert (out[10:13, 0, 2] == 0.0).all()           # a filled point without one scores 0
+    assert (out[30:32, 2, 2] == 0.0).all()           # a removed, then filled point has no score of its own:
+    assert (out[10:13, 0, 2] == 0.0).all()           # 0, as a filled point never detected

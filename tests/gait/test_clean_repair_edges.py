@@ -312,3 +312,27 @@ def test_feet_gaps_filled_up_to_the_longest_gap_on_every_point_and_scores_passed
     assert np.isnan(out[10:40, rh, :2]).all()
     np.testing.assert_allclose(out[40:, rh, :2], np.tile([300.0, 60.0], (20, 1)), atol=1e-9)
     np.testing.assert_array_equal(out[..., 2], feet[..., 2])
+
+
+def test_a_dropped_point_once_filled_scores_zero_as_a_point_never_found():
+    from gaitpose.gait.clean import clean_keypoints
+
+    # A still skeleton (40 frames at 30 fps, every joint scoring 0.9; knees at (40, 100) and (50, 100),
+    # hips 50 px above, ankles 50 px below). Frame 20: the left knee detected at (40, 300), 200 px off: its
+    # thigh (hypot(20, 250) = 251 px) is 4.7 times its usual hypot(20, 50) = 54 px, so it is dropped as implausible and filled from its
+    # neighbours, (40, 100). Frame 25: the right knee not found at all, filled, (50, 100). Frame 30: the
+    # right ankle detected with score 0.2, under --min-score 0.3, dropped and filled. All three filled
+    # points score 0: none has a detection of its own (the rejected ones do not count).
+    kp = np.zeros((40, 8, 3))
+    kp[..., 2] = 0.9
+    kp[:, :, 0] = np.arange(8) * 10.0
+    kp[:, :, 1] = [0, 0, 50, 50, 100, 100, 150, 150]
+    kp[20, 4, :2] = (40.0, 300.0)
+    kp[25, 5] = np.nan
+    kp[30, 7, 2] = 0.2
+    out, report = clean_keypoints(kp, fps=30.0, min_score=0.3, max_gap_s=0.1, cutoff_hz=6.0, body_scale=100.0)
+    assert report.implausible_knees == 1 and report.low_score_points == 1
+    np.testing.assert_allclose(out[20, 4], [40.0, 100.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(out[25, 5], [50.0, 100.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(out[30, 7], [70.0, 150.0, 0.0], atol=1e-6)
+    assert out[19, 4, 2] == pytest.approx(0.9)

@@ -238,6 +238,9 @@ def clean_keypoints(kp_tx8x3: np.ndarray, fps: float, min_score: float, max_gap_
     kp, report.low_score_points = apply_score_threshold(kp_tx8x3, min_score)
     kp, report.swapped_frames, report.ankle_label_agreement = repair_swaps(kp, body_scale, fps)
     kp, report.implausible_knees = drop_implausible_knees(kp)
+    # A point dropped (low score, implausible knee) is missing: once filled it has no score of its own (0),
+    # as a point never detected, not the rejected detection's.
+    kp[np.isnan(kp[..., 0]), 2] = np.nan
     max_gap = int(np.floor(max_gap_s * fps + 1e-9))
     before = int(np.isnan(kp[..., 0]).sum())
     for j in range(kp.shape[1]):
