@@ -1,0 +1,147 @@
+"""The `gait` job's own parsing (gait/commands.py): length pairs, the camera file, the session header, the
+options and the printed summary; every expected value is read off the input written here."""
+import argparse
+import datetime
+import json
+import math
+
+import pytest
+
+from gaitpose import __version__
+from gaitpose.errors import GaitposeError
+from gaitpose.gait.commands import (gait_options_from_args, load_camera, parse_pair, print_gait_summary, run_gait,
+                                    session_info)
+from gaitpose.gait.geometry import Camera
+from gaitpose.gait.pipeline import GaitOptions
+
+
+def test_a_length_pair_is_left_and_right_or_one_for_both():
+    assert parse_pair(None, "--thigh-m") is None
+    assert parse_pair("0.42", "--thigh-m") == (0.42, 0.42)
+    assert parse_pair("0.41,0.43", "--thigh-m") == (0.41, 0.43)
+    assert parse_pair(" 0.41 , 0.43 ", "--shank-m") == (0.41, 0.43)       # float() takes the spaces
+    with pytest.raises(GaitposeError, match=r"^--thigh-m: expected metres as L or L,R, got 'abc'$"):
+        parse_pair("abc", "--thigh-m")
+    for text in ("0.4,0.4,0.4", "0", "-0.4", "0.4,nan", "inf"):
+        with pytest.raises(GaitposeError, match=r"^--shank-m: expected one or two positive lengths in metres, got "):
+            parse_pair(text, "--shank-m")
+
+
+def test_camera_file_with_defaults_and_one_line_errors(tmp_path):
+    assert load_camera(None) == Camera()
+    p = tmp_path / "cam.json"
+    # fy defaults to fx, cx and cy to 0; the principal point is known only when both are given
+    p.write_text(json.dumps({"fx": 1000}))
+    assert load_camera(str(p)) == Camera(1000.0, 1000.0, 0.0, 0.0, (), known=False)
+    p.write_text(json.dumps({"fx": 1000, "fy": 990, "cx": 640, "cy": 360, "dist": [0.1, -0.02, 0, 0]}))
+    assert load_camera(str(p)) == Camera(1000.0, 990.0, 640.0, 360.0, (0.1, -0.02, 0.0, 0.0), known=True)
+    p.write_text(json.dumps({"fx": 1000, "cx": 640}))
+    cam = load_camera(str(p))
+    assert (cam.cx, cam.cy, cam.known) == (640.0, 0.0, False)
+    with pytest.raises(GaitposeError, match=r"missing.json: file not found$"):
+        load_camera(str(tmp_path / "missing.json"))
+    p.write_text("{")
+    with pytest.raises(GaitposeError, match=r"cam.json: not valid JSON \("):
+        load_camera(str(p))
+    for bad in ([1000], {"fy": 1000}):
+        p.write_text(json.dumps(bad))
+        with pytest.raises(GaitposeError, match=r'cam.json: missing "fx" \(expected'):
+            load_camera(str(p))
+    for bad in ({"fx": "wide"}, {"fx": 1000, "dist": [0.1, "x"]}, {"fx": 1000, "cy": None}):
+        p.write_text(json.dumps(bad))
+        with pytest.raises(GaitposeError, match="cam.json: fx, fy, cx, cy must be numbers and dist a list of numbers"):
+            load_camera(str(p))
+    for bad in ({"fx": 0}, {"fx": 1000, "fy": -5}):
+        p.write_text(json.dumps(bad))
+        with pytest.raises(GaitposeError, match="cam.json: fx and fy must be positive$"):
+            load_camera(str(p))
+
+
+def test_session_header(tmp_path):
+    cam = Camera(1000.0, 990.0, 640.0, 360.0, (0.1, 0.0), known=True)
+    video = tmp_path / "walk.mp4"
+    s = session_info(cam, "P-7", "baseline", "2026-03-04", video=video, keypoints_source="read from kp.csv")
+    assert s == {"subject": "P-7", "label": "baseline", "date": "2026-03-04", "video": str(video.resolve()),
+                 "keypoints_source": "read from kp.csv", "software_version": __version__,
+                 "camera": {"fx": 1000.0, "fy": 990.0, "cx": 640.0, "cy": 360.0, "dist": [0.1, 0.0], "known": True}}
+    default = session_info(Camera())
+    assert default["date"] == datetime.date.today().isoformat()
+    assert (default["subject"], default["label"], default["video"], default["keypoints_source"]) == (None,) * 4
+    assert default["camera"] == {"fx": 1.0, "fy": 1.0, "cx": 0.0, "cy": 0.0, "dist": [], "known": False}
+    with pytest.raises(GaitposeError, match=r"^--date: expected a date as YYYY-MM-DD, got '4/3/2026'$"):
+        session_info(Camera(), date="4/3/2026")
+
+
+def _gait_args(**kw) -> argparse.Namespace:
+    base = dict(height_m=None, norms=None, reference=None, thigh_m=None, shank_m=None, camera=None, direction="auto",
+                floor_angle=None, treadmill_speed=None, cutoff_hz=6.0, max_gap_s=0.2, min_score=None)
+    return argparse.Namespace(**{**base, **kw})
+
+
+def test_options_from_the_command_line(tmp_path):
+    (tmp_path / "norms.json").write_text(json.dumps({"n_points": 101, "angles": {}}))
+    (tmp_path / "ref.csv").write_text("frame,time_s,left_knee_deg\n0,0.0,5\n1,0.1,7.5\n")
+    (tmp_path / "cam.json").write_text(json.dumps({"fx": 800}))
+    o = gait_options_from_args(_gait_args(height_m=1.75, norms=str(tmp_path / "norms.json"),
+                                          reference=str(tmp_path / "ref.csv"), thigh_m="0.4,0.41", shank_m="0.39",
+                                          camera=str(tmp_path / "cam.json"), direction="left", floor_angle=2.5,
+                                          treadmill_speed=1.1, cutoff_hz=5.0, max_gap_s=0.3, min_score=0.4))
+    assert (o.height_m, o.thigh_m, o.shank_m, o.direction, o.floor_angle_deg) == (1.75, (0.4, 0.41), (0.39, 0.39),
+                                                                                  "left", 2.5)
+    assert (o.treadmill_speed_m_s, o.cutoff_hz, o.max_gap_s, o.min_score) == (1.1, 5.0, 0.3, 0.4)
+    assert o.camera == Camera(800.0, 800.0) and o.norms == {"n_points": 101, "angles": {}}
+    assert list(o.reference_angles) == ["left_knee_deg"] and o.reference_angles["left_knee_deg"].tolist() == [5.0, 7.5]
+    d = gait_options_from_args(_gait_args())
+    assert (d.height_m, d.norms, d.reference_angles, d.min_score) == (None, None, None, GaitOptions.min_score)
+    assert gait_options_from_args(_gait_args(min_score=0.0)).min_score == 0.0     # 0 is a value, not "not given"
+    for h in (0.0, -1.7, float("nan")):
+        with pytest.raises(GaitposeError, match=r"^--height-m: expected a positive height in metres, got "):
+            gait_options_from_args(_gait_args(height_m=h))
+    (tmp_path / "bad.json").write_text("[1,")
+    with pytest.raises(GaitposeError, match=r"bad.json: not a readable norms JSON \("):
+        gait_options_from_args(_gait_args(norms=str(tmp_path / "bad.json")))
+    with pytest.raises(GaitposeError, match=r"none.json: not a readable norms JSON \("):
+        gait_options_from_args(_gait_args(norms=str(tmp_path / "none.json")))
+
+
+def _result(passes, notes):
+    summary = {"n_strides": {"left": 3, "right": 4}, "gait_cycle_s": {"mean": 1.1234}, "cadence_steps_per_min": 106.66,
+               "phase_symmetry_index": 0.01234, "step_length_m": {"left": 0.6789, "right": 0.7012}, "passes": passes}
+    return argparse.Namespace(summary=summary, notes=notes)
+
+
+def test_printed_summary_names_strides_passes_and_notes(capsys):
+    passes = [{"pass": 1, "start_s": 0.5, "end_s": 4.25, "direction": "right", "mode": "overground",
+               "status": "analysed", "n_strides": {"left": 2, "right": 1}, "few_strides": True,
+               "cadence_steps_per_min": 101.04, "gait_cycle_s": {"mean": 1.2}},
+              {"pass": 2, "start_s": 5.0, "end_s": 6.0, "direction": "left", "mode": "overground",
+               "status": "skipped", "reason": "no complete stride"},
+              {"pass": 3, "start_s": 7.0, "end_s": 9.5, "direction": "left", "mode": "overground",
+               "status": "analysed", "n_strides": {"left": 2, "right": 2}, "few_strides": False,
+               "cadence_steps_per_min": 99.96, "gait_cycle_s": {"mean": 1.0}}]
+    print_gait_summary(_result(passes, ["first note", "second note"]), "outdir")
+    assert capsys.readouterr().out.splitlines() == [
+        "7 strides, cycle 1.123 s, cadence 106.7 steps/min, D_ps 0.012, step length L/R 0.679/0.701 m → outdir",
+        "pass 1 0.50–4.25 s facing right (overground): 2+1 strides (few), cadence 101.0 steps/min, cycle 1.200 s",
+        "pass 2 5.00–6.00 s facing left (overground): skipped, no complete stride",
+        "pass 3 7.00–9.50 s facing left (overground): 2+2 strides, cadence 100.0 steps/min, cycle 1.000 s",
+        "note: first note", "note: second note"]
+    print_gait_summary(_result(None, []), "o")
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_gait_without_a_frame_rate_or_with_a_bad_one_is_one_line(tmp_path):
+    # A keypoints CSV whose time_s cells are empty: no rate from the file, so --fps is asked for.
+    from gaitpose.formats import KEYPOINT_COLUMNS
+    head = ",".join(KEYPOINT_COLUMNS)
+    empty_row = ",".join(["0", ""] + ["1"] * (len(KEYPOINT_COLUMNS) - 2))
+    (tmp_path / "kp.csv").write_text(head + "\n" + empty_row + "\n")
+    args = _gait_args(keypoints=str(tmp_path / "kp.csv"), fps=None, out=str(tmp_path / "out"), subject=None,
+                      session_label=None, date=None)
+    with pytest.raises(GaitposeError, match=r"kp.csv: no time_s column: give --fps$"):
+        run_gait(args)
+    for fps in (0.0, -30.0, math.inf, math.nan):
+        args.fps = fps
+        with pytest.raises(GaitposeError, match=r"^--fps: expected a positive frame rate, got "):
+            run_gait(args)
+    assert not (tmp_path / "out").exists()

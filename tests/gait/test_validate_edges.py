@@ -1,0 +1,290 @@
+"""The validation harness (gait/validate.py) itself: its cases, its error measures and its printed tables,
+on inputs worked by hand (the whole-walk analyses it runs are tested in test_truth.py / test_mocap.py; here
+`evaluate` and `evaluate_mocap` are replaced by hand-made results so the tables can be read off)."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from gaitpose.errors import GaitposeError
+from gaitpose.gait import validate
+from gaitpose.gait.validate import (EDGE_S, MOCAP_COLUMNS, THRESHOLDS, Case, default_cases,
+                                    departure_from_circle_px, film, match_events, observe_pass,
+                                    signed_event_errors_ms, zeni_events)
+from gaitpose.data.camera import PinholeCamera
+from gaitpose.skeleton import FOOT_POINTS, JOINTS, SIDE_JOINTS
+
+
+def test_the_48_cases_cover_every_rate_walker_facing_and_mode_with_their_own_seeds():
+    cases = default_cases()
+    assert len(cases) == 48                                       # 3 rates × 4 walkers × 2 facings × 2 modes
+    assert [c.seed for c in cases] == list(range(1, 49))
+    first, second, third, last = cases[0], cases[1], cases[2], cases[-1]
+    assert (first.name, second.name, third.name) == ("sym 30fps R over", "sym 30fps R tread", "sym 30fps L over")
+    assert last.name == "fast0.8s 120fps L tread"
+    assert cases[8].name == "exo3s 30fps R over" and cases[16].name == "sym 60fps R over"
+    p = first.params
+    assert (p.fps, p.facing, p.treadmill, p.right_phase, p.start_x_m) == (30.0, 1, False, 0.5, 0.0)
+    assert (p.height_m, p.cycle_s, p.stride_length_m) == (1.75, 1.1, 1.4)      # SYMMETRIC
+    q = last.params
+    assert (q.fps, q.facing, q.treadmill, q.cycle_s, q.height_m) == (120.0, -1, True, 0.8, 1.80)   # FAST
+    assert cases[4].params.stance_fraction == (0.68, 0.58) and cases[4].name == "asym 30fps R over"
+
+
+def test_departure_from_the_circle_about_the_toe():
+    # |point − pivot| = 5, 5, 10 px: it leaves the first row's circle by 5 px at most
+    point = np.array([[3.0, 4.0], [0.0, 5.0], [6.0, 8.0]])
+    assert departure_from_circle_px(point, np.zeros((3, 2))) == pytest.approx(5.0)
+    # a pivot that moves with the point (the belt): radius 5 throughout, no departure
+    assert departure_from_circle_px(point, np.array([[0.0, 0.0], [0.0, 0.0], [3.0, 4.0]])) == pytest.approx(0.0)
+    # inside the circle counts as much as outside: radii 5, 2 → 3 px
+    assert departure_from_circle_px(np.array([[3.0, 4.0], [0.0, 2.0]]), np.zeros((2, 2))) == pytest.approx(3.0)
+
+
+def test_signed_event_errors_count_the_events_inside_the_recording_and_inf_for_none_found():
+    # 3 s at 100 fps (last time 3.0 s): true events from 0.25 s to 2.75 s count, both ends included.
+    walk = SimpleNamespace(time_s=np.arange(301) / 100.0,
+                           events=[("left", "heel_strike", 0.2), ("right", "heel_strike", 0.25),
+                                   ("left", "heel_strike", 1.0), ("left", "toe_off", 1.5),
+                                   ("right", "toe_off", 2.75), ("right", "heel_strike", 2.8)])
+    found = {"left": {"heel_strike": [52.0, 103.0], "toe_off": []},
+             "right": {"heel_strike": [20.0, 290.0], "toe_off": [269.0, 280.0]}}
+    out = signed_event_errors_ms(walk, found, fps=100.0)
+    # right 0.25 s → 0.20 (−50 ms); left 1.0 → 1.03 (+30); left toe off: none found (+inf); right 2.75 →
+    # 2.80 (+50; 2.69 is 60 ms away)
+    assert [k for k, _ in out] == ["heel_strike", "heel_strike", "toe_off", "toe_off"]
+    errs = [e for _, e in out]
+    assert errs[0] == pytest.approx(-50.0) and errs[1] == pytest.approx(30.0) and errs[3] == pytest.approx(50.0)
+    assert errs[2] == np.inf
+
+
+def test_match_events_at_the_window_and_the_edges():
+    # 4 fps (frame f is f / 4 s: exact binary fractions), 5 s: events count from 0.25 to 4.75 s inclusive.
+    true = [("left", "heel_strike", 1.0), ("left", "heel_strike", 2.0), ("right", "toe_off", 0.2),
+            ("right", "toe_off", 3.0)]
+    found = {"left": {"heel_strike": [5.0, 19.0], "toe_off": []},
+             "right": {"heel_strike": [], "toe_off": [1.0, 0.0, 13.0]}}
+    m = match_events(true, found, fps=4.0, duration_s=5.0, window_s=0.25)
+    # left 1.0 → 1.25: exactly the window, matched (+0.25); left 2.0 → nearest 1.25 is 0.75 away: missed;
+    # right 0.2 s is before 0.25 s: not counted; right 3.0 → 3.25 (+0.25). Extra: the left 4.75 s (at the
+    # edge, nobody's nearest) and the right 0.25 s; the right 0.0 s is outside and not counted.
+    assert m["heel_strike"] == [0.25] and m["toe_off"] == [0.25]
+    assert m["missed"] == 1 and m["extra"] == 2
+
+
+def test_zeni_events_are_the_forward_and_backward_extremes_of_ankle_minus_pelvis():
+    # 80 frames at 10 fps; hips at x = 0, left ankle x = cos(2π t / 20), right ankle −cos: the left is
+    # furthest forward at frames 20, 40, 60 (0 is the recording's first frame, never a peak) and furthest
+    # back at 10, 30, 50, 70; the right the other way round. Facing left (−1) swaps forward and back.
+    t = np.arange(80.0)
+    xy = np.zeros((80, 8, 2))
+    xy[:, SIDE_JOINTS["left"]["ankle"], 0] = np.cos(2 * np.pi * t / 20)
+    xy[:, SIDE_JOINTS["right"]["ankle"], 0] = -np.cos(2 * np.pi * t / 20)
+    ev = zeni_events(xy, 10.0, 1, 2.0)
+    np.testing.assert_allclose(ev["left"]["heel_strike"], [20, 40, 60], atol=1e-9)
+    np.testing.assert_allclose(ev["left"]["toe_off"], [10, 30, 50, 70], atol=1e-9)
+    np.testing.assert_allclose(ev["right"]["heel_strike"], [10, 30, 50, 70], atol=1e-9)
+    np.testing.assert_allclose(ev["right"]["toe_off"], [20, 40, 60], atol=1e-9)
+    back = zeni_events(xy, 10.0, -1, 2.0)
+    np.testing.assert_allclose(back["left"]["heel_strike"], [10, 30, 50, 70], atol=1e-9)
+    np.testing.assert_allclose(back["left"]["toe_off"], [20, 40, 60], atol=1e-9)
+
+
+def test_film_is_the_projection_with_score_one():
+    # Camera 4.5 m in front of (0, 0, 0.9) along −y, fx = fy = 1100, level: the target lands on the
+    # principal point; 0.45 m forward (+x) is 1100 · 0.45 / 4.5 = 110 px right, 0.45 m up 110 px up.
+    cam = PinholeCamera.look_at(1100, 1100, 959.5, 539.5, np.array([0.0, -4.5, 0.9]), np.array([0.0, 0.0, 0.9]))
+    world = np.array([[[0.0, 0.0, 0.9], [0.45, 0.0, 0.9], [0.0, 0.0, 1.35]]])
+    kp = film(cam, world, np.random.default_rng(0), 0.0)
+    np.testing.assert_allclose(kp, [[[959.5, 539.5, 1.0], [1069.5, 539.5, 1.0], [959.5, 429.5, 1.0]]], atol=1e-9)
+    # with noise: the same draws as rng.normal(0, 2, (1, 3, 2)) added to the pixels
+    noisy = film(cam, world, np.random.default_rng(3), 2.0)
+    np.testing.assert_allclose(noisy[..., :2] - kp[..., :2], np.random.default_rng(3).normal(0, 2.0, (1, 3, 2)),
+                               atol=1e-9)
+
+
+def _still_pass(offsets_m: dict[str, tuple[float, float, float]]) -> SimpleNamespace:
+    """A two-frame 'pass' whose hips are at x 0 and 2 m (frames 0, 1), y 1, z 0.9, every other point
+    at (1, 1, 0.9) + its offset: the camera then looks at (1, 1, 0.9) from (1, −3.5, 0.9)."""
+    pts = {}
+    for name in list(JOINTS) + list(FOOT_POINTS):
+        if name.endswith("hip"):
+            pts[name] = np.array([[0.0, 1.0, 0.9], [2.0, 1.0, 0.9]])
+        else:
+            pts[name] = np.tile(np.array([1.0, 1.0, 0.9]) + np.array(offsets_m.get(name, (0.0, 0.0, 0.0))), (2, 1))
+    return SimpleNamespace(points=pts, keypoints_tx8x3=lambda: np.stack([pts[j] for j in JOINTS], axis=1))
+
+
+def test_observe_pass_films_joints_and_feet_and_drops_points_outside_the_image():
+    # 4.5 m to the camera: 0.45 m is 110 px. Left knee 0.45 m forward → x 1069.5; left toe 0.45 m down →
+    # y 649.5; right ankle 9 m forward → 2200 px right of the centre, off the 1920 px image: missing;
+    # the hips at x 0 and 2 m: 1 m either side of the centre, ±244.4 px.
+    walk = _still_pass({"left_knee": (0.45, 0.0, 0.0), "left_toe": (0.0, 0.0, -0.45), "right_ankle": (9.0, 0.0, 0.0)})
+    kp, feet, cam = observe_pass(walk, seed=0, noise_px=0.0, roll_deg=0.0)
+    assert kp.shape == (2, 8, 3) and feet.shape == (2, 4, 3)
+    assert (cam.fx, cam.fy, cam.cx, cam.cy) == (1100, 1100, 959.5, 539.5)
+    k = {j: JOINTS.index(j) for j in JOINTS}
+    np.testing.assert_allclose(kp[:, k["left_knee"]], [[1069.5, 539.5, 1.0]] * 2, atol=1e-9)
+    np.testing.assert_allclose(kp[:, k["left_ankle"]], [[959.5, 539.5, 1.0]] * 2, atol=1e-9)
+    assert np.isnan(kp[:, k["right_ankle"]]).all()
+    np.testing.assert_allclose(kp[:, k["left_hip"], 0], [959.5 - 1100 / 4.5, 959.5 + 1100 / 4.5], atol=1e-9)
+    np.testing.assert_allclose(feet[:, FOOT_POINTS.index("left_toe")], [[959.5, 649.5, 1.0]] * 2, atol=1e-9)
+    np.testing.assert_allclose(feet[:, FOOT_POINTS.index("right_heel")], [[959.5, 539.5, 1.0]] * 2, atol=1e-9)
+    # the image is 0…1919 × 0…1079 px: points 0.4 px inside each edge stay, 0.4 px outside go
+    def at(u: float, v: float) -> tuple[float, float, float]:
+        return ((u - 959.5) * 4.5 / 1100, 0.0, -(v - 539.5) * 4.5 / 1100)
+    edges = _still_pass({"left_knee": at(1918.6, 1078.6), "right_shoulder": at(0.4, 0.4),
+                         "right_knee": at(1919.4, 539.5), "left_ankle": at(959.5, 1079.4),
+                         "left_shoulder": at(-0.4, 539.5), "left_heel": at(959.5, -0.4)})
+    kp2, feet2, _ = observe_pass(edges, seed=0, noise_px=0.0, roll_deg=0.0)
+    np.testing.assert_allclose(kp2[0, k["left_knee"], :2], [1918.6, 1078.6], atol=1e-6)
+    np.testing.assert_allclose(kp2[0, k["right_shoulder"], :2], [0.4, 0.4], atol=1e-6)
+    for j in ("right_knee", "left_ankle", "left_shoulder"):
+        assert np.isnan(kp2[:, k[j]]).all(), j
+    assert np.isnan(feet2[:, FOOT_POINTS.index("left_heel")]).all()
+    assert np.isfinite(feet2[:, FOOT_POINTS.index("right_heel")]).all()
+
+
+def test_mocap_cases_need_bvh_files(tmp_path, monkeypatch):
+    with pytest.raises(GaitposeError, match="no .bvh files"):
+        validate.mocap_cases(str(tmp_path))
+    for name in ("b.bvh", "a.bvh", "notes.txt"):
+        (tmp_path / name).write_text("")
+    seen = []
+
+    def fake_read_walk(path):
+        seen.append(path.name)
+        return ([f"{path.stem}-pass"], "" if path.stem == "a" else "no straight pass")
+    monkeypatch.setattr(validate, "read_walk", fake_read_walk)
+    passes, skipped = validate.mocap_cases(str(tmp_path))
+    assert seen == ["a.bvh", "b.bvh"]                              # sorted by name, .bvh only
+    assert passes == ["a-pass", "b-pass"] and skipped == ["b: no straight pass"]
+
+
+# --- the printed tables ------------------------------------------------------------------------------------
+
+def _case_result(values: list[float], n_strides: float, visibility: float, hs: tuple[float, float],
+                 to: tuple[float, float]) -> dict[str, float]:
+    r = dict(zip(THRESHOLDS, values))
+    r.update(n_strides=n_strides, toe_off_visibility_sd=visibility, heel_strike_min_ms=hs[0],
+             heel_strike_max_ms=hs[1], toe_off_min_ms=to[0], toe_off_max_ms=to[1])
+    return r
+
+
+def test_main_prints_each_case_the_worst_and_the_signed_ranges_by_walker(monkeypatch, capsys):
+    # THRESHOLDS order: angle 2°, cycle 2 %, cadence 2 %, step 3 cm, stance 60 ms, swing 60 ms, D_ps 0.05, events 150 ms
+    assert list(THRESHOLDS.values()) == [2.0, 2.0, 2.0, 3.0, 60.0, 60.0, 0.05, 150.0]
+    results = {
+        "sym 30fps R over": _case_result([1.5, 0.5, 0.5, 2.0, 30, 40, 0.01, 100], 8, 4.3, (-20, 10), (-60, 30)),
+        # angle 2.5 > 2, step NaN (no step: not within), stance 61 > 60 fail; D_ps 0.05 and events 150 at
+        # their thresholds pass
+        "sym 60fps L tread": _case_result([2.5, 1.0, 1.0, np.nan, 61, 10, 0.05, 150], 6, 2.5, (-30, 5), (-40, 80)),
+        "asym 30fps R over": _case_result([1.0, 2.0, 0.1, 1.0, 20, 20, 0.0, 50], 5, 3.0, (-5, 15), (-100, -10)),
+        "sym 30fps R tread": _case_result([0.1] * 6 + [0.01, 0.1], 7, 5.0, (-1, 1), (-2, 2)),
+    }
+    monkeypatch.setattr(validate, "default_cases", lambda: [Case(n, None) for n in results])
+    monkeypatch.setattr(validate, "evaluate", lambda case: results[case.name])
+    assert validate.main() == 1
+    lines = [ln.split() for ln in capsys.readouterr().out.splitlines()]
+    assert lines[0] == ["case", "angle_rmse_deg", "cycle_pct", "cadence_pct", "step_cm", "stance_ms", "swing_ms",
+                        "dps", "event_ms", "n_strides", "toe_off_visibi"]
+    assert lines[1] == ["sym", "30fps", "R", "over", "1.500", "0.500", "0.500", "2.000", "30.000", "40.000",
+                        "0.010", "100.000", "8.000", "4.300"]
+    assert lines[2] == ["sym", "60fps", "L", "tread", "2.500", "1.000", "1.000", "nan", "61.000", "10.000", "0.050",
+                        "150.000", "6.000", "2.500", "FAIL", "angle_rmse_deg,step_cm,stance_ms"]
+    assert lines[3] == ["asym", "30fps", "R", "over", "1.000", "2.000", "0.100", "1.000", "20.000", "20.000",
+                        "0.000", "50.000", "5.000", "3.000"]
+    assert lines[4][4:] == ["0.100"] * 6 + ["0.010", "0.100", "7.000", "5.000"]
+    # worst: the largest of each column, inf once a case has none (the step)
+    assert lines[5] == ["worst", "2.500", "2.000", "1.000", "inf", "61.000", "40.000", "0.050", "150.000"]
+    assert lines[6] == ["threshold", "2.000", "2.000", "2.000", "3.000", "60.000", "60.000", "0.050", "150.000"]
+    assert lines[7] == "1 of 4 cases outside a threshold".split()
+    assert lines[8] == "signed event errors (detected - true), ms, by walker:".split()
+    # sym: heel strike min(−20, −30, −1) … max(10, 5, 1), toe off min(−60, −40, −2) … max(30, 80, 2)
+    assert lines[9] == ["sym", "heel", "strike", "-30", "..", "+10", "toe", "off", "-60", "..", "+80"]
+    assert lines[10] == ["asym", "heel", "strike", "-5", "..", "+15", "toe", "off", "-100", "..", "-10"]
+    assert lines[11][:3] == ["toe", "off", "visibility:"] and "150 ms" in " ".join(lines[11])
+    # by walker and rate, the least: sym 30fps min(4.3, 5.0)
+    assert lines[12:] == [["sym", "30fps", "4.3"], ["sym", "60fps", "2.5"], ["asym", "30fps", "3.0"]]
+
+
+def test_main_returns_0_when_every_case_is_within(monkeypatch, capsys):
+    r = _case_result([t for t in THRESHOLDS.values()], 4, 3.0, (0, 0), (0, 0))       # every value at its threshold
+    monkeypatch.setattr(validate, "default_cases", lambda: [Case("fast0.8s 120fps L tread", None)])
+    monkeypatch.setattr(validate, "evaluate", lambda case: r)
+    assert validate.main() == 0
+    out = capsys.readouterr().out
+    assert "FAIL" not in out and "0 of 1 cases outside a threshold" in out
+
+
+class _FakeWalk:
+    def __init__(self, name: str, fps: float):
+        self.name, self.fps = name, fps
+
+    def subsample(self, step: int) -> "_FakeWalk":
+        return _FakeWalk(self.name, self.fps / step)
+
+
+_A = dict(zip(MOCAP_COLUMNS, [1.0, 1.5, 10.0, 40.0, 12.0, 38.0, 4.0, 9.0, 1.0, 0.0, 0.0, 2.0, 20.0, 30.0, 8.0, 9.0,
+                              0.5, 1.0]), event_ms=20.0, zeni_event_ms=25.0, failed=0.0)
+_B = dict(zip(MOCAP_COLUMNS, [3.0, 2.5, 30.0, 80.0, 14.0, 42.0, 6.0, 41.0, 2.0, 1.0, 0.0, np.nan, 60.0, 50.0, 12.0,
+                              11.0, 1.5, np.nan]), event_ms=30.0, zeni_event_ms=22.0, failed=0.0)
+
+
+def test_mocap_main_prints_each_pass_the_medians_totals_and_targets(monkeypatch, capsys):
+    passes = [_FakeWalk("06_01-1", 120.0), _FakeWalk("16_16-2", 120.0)]
+    monkeypatch.setattr(validate, "mocap_cases", lambda d: (passes, ["35_03: no straight pass"]))
+    calls = []
+
+    def fake_evaluate(walk, seed):
+        calls.append((walk.name, walk.fps, seed))
+        if walk.name == "16_16-2" and walk.fps == 30.0:
+            return {"failed": 1.0, "error": "too few strides"}, {}
+        if walk.name == "06_01-1":
+            return dict(_A), {"heel_strike": [0.01, 0.03], "toe_off": []}
+        return dict(_B), {"heel_strike": [0.02]}
+    monkeypatch.setattr(validate, "evaluate_mocap", fake_evaluate)
+    assert validate.mocap_main("walks") == 0
+    # each pass at 30 fps (every 4th of 120 frames/s) and 60 fps (every 2nd), seeds 1000 + its index
+    assert calls == [("06_01-1", 30.0, 1000), ("16_16-2", 30.0, 1001), ("06_01-1", 60.0, 1000),
+                     ("16_16-2", 60.0, 1001)]
+    out = capsys.readouterr().out
+    lines = [ln.split() for ln in out.splitlines() if ln.strip()]
+    assert out.splitlines()[0] == "2 straight passes from walks; left out: 35_03: no straight pass"
+    a_row = ["06_01-1", "1.0", "1.5", "10.0", "40.0", "12.0", "38.0", "4.0", "9.0", "1.0", "0.0", "0.0", "2.0",
+             "20.0", "30.0", "8.0", "9.0", "0.5", "1.0"]
+    # 30 fps: the second pass stopped; medians and totals are the first pass' own
+    assert lines[1] == "=== 30 fps (side camera 4.5 m, 1.5 px noise) ===".split()
+    assert lines[2][:4] == ["pass", "hip_rmse_de", "knee_rmse_d", "hs_ms"]
+    assert lines[3] == a_row
+    assert lines[4] == "16_16-2 analysis stopped: too few strides".split()
+    assert lines[5] == ["median"] + a_row[1:]
+    assert lines[6] == ["total", "1", "0", "0", "2"]               # missed, extra, zeni_missed, zeni_extra
+    assert lines[7] == "analysis stopped on 1 of 2 passes: 16_16-2 (too few strides)".split()
+    assert lines[8] == "passes where the pipeline's median event error is worse than Zeni's: 0 ()".split()
+    assert lines[9][:3] == ["every", "matched", "event,"]
+    # heel strikes 10 and 30 ms: median 20, 5th percentile 10 + 0.05 · 20 = 11, 95th 10 + 0.95 · 20 = 29
+    assert lines[10] == ["heel_strike", "+20.0", "+11.0", "…", "+29.0", "(n", "=", "2)"]
+    # 60 fps: both passes; medians of two, NaN left out (zeni_extra, step_cm: the first pass' values)
+    assert lines[11] == "=== 60 fps (side camera 4.5 m, 1.5 px noise) ===".split()
+    assert lines[13] == a_row
+    assert lines[14] == ["16_16-2", "3.0", "2.5", "30.0", "80.0", "14.0", "42.0", "6.0", "41.0", "2.0", "1.0", "0.0",
+                         "nan", "60.0", "50.0", "12.0", "11.0", "1.5", "nan"]
+    assert lines[15] == ["median", "2.0", "2.0", "20.0", "60.0", "13.0", "40.0", "5.0", "25.0", "1.5", "0.5", "0.0",
+                         "2.0", "40.0", "40.0", "10.0", "10.0", "1.0", "1.0"]
+    assert lines[16] == ["total", "3", "1", "0", "2"]
+    # the second pass' median event error 30 ms is above Zeni's 22 ms (the first: 20 < 25)
+    assert lines[17] == "passes where the pipeline's median event error is worse than Zeni's: 1 (16_16-2)".split()
+    # heel strikes 10, 30, 20 ms: median 20, 5th percentile 10 + 0.1 · 10 = 11, 95th 20 + 0.9 · 10 = 29
+    assert lines[19] == ["heel_strike", "+20.0", "+11.0", "…", "+29.0", "(n", "=", "3)"]
+    # targets on the 60 fps medians: at the limit is met
+    assert lines[20:] == [["target", "heel_strike_ms", "median", "20.0", "≤", "17.0", "NOT", "MET"],
+                          ["target", "toe_off_ms", "median", "60.0", "≤", "50.0", "NOT", "MET"],
+                          ["target", "stance_ms", "median", "40.0", "≤", "40.0", "ok"],
+                          ["target", "swing_ms", "median", "40.0", "≤", "40.0", "ok"],
+                          ["target", "hip_rmse_deg", "median", "2.0", "≤", "2.0", "ok"],
+                          ["target", "knee_rmse_deg", "median", "2.0", "≤", "2.0", "ok"],
+                          ["target", "step_cm", "median", "1.0", "≤", "3.0", "ok"],
+                          ["target", "feet_heel_strike_ms", "median", "5.0", "≤", "17.0", "ok"],
+                          ["target", "feet_toe_off_ms", "median", "25.0", "≤", "33.0", "ok"]]
+    assert EDGE_S == 0.25
