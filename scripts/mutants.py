@@ -48,7 +48,8 @@ MODULES: dict[str, list[str]] = {
     "metrics.py": ["tests/test_metrics.py"],
     # cycles.py: `norms build` (test_readers) and the analyses' cycle curves (test_truth, test_passes_pipeline)
     "gait/cycles.py": ["tests/gait/test_cycles_edges.py", "tests/gait/test_readers.py", "tests/gait/test_truth.py"],
-    "gait/similarity.py": ["tests/gait/test_similarity.py", "tests/gait/test_readers.py"],
+    "gait/similarity.py": ["tests/gait/test_similarity.py", "tests/gait/test_similarity_edges.py",
+                           "tests/gait/test_readers.py"],
     "gait/readers.py": ["tests/gait/test_readers.py", "tests/gait/test_feet.py", "tests/gait/test_readers_edges.py",
                         "tests/report/test_trc_mot.py"],
     # commands.py: `compare`, `norms build` (test_readers) and the `gait` job's own parsing (test_commands_edges);

@@ -4,7 +4,9 @@ import argparse
 import datetime
 import json
 import math
+import warnings
 
+import numpy as np
 import pytest
 
 from gaitpose import __version__
@@ -145,3 +147,49 @@ def test_gait_without_a_frame_rate_or_with_a_bad_one_is_one_line(tmp_path):
         with pytest.raises(GaitposeError, match=r"^--fps: expected a positive frame rate, got "):
             run_gait(args)
     assert not (tmp_path / "out").exists()
+
+
+# --- gaitpose compare: how far the lag search reaches -----------------------------------------------------
+
+def _angles(path, values, times: list[str] | None):
+    """angles.csv with one column (left_knee_deg) and, where given, the time_s cells as written."""
+    head = "frame,time_s,left_knee_deg" if times is not None else "frame,left_knee_deg"
+    rows = [f"{i},{times[i]},{v:.9f}" if times is not None else f"{i},{v:.9f}" for i, v in enumerate(values)]
+    path.write_text(head + "\n" + "\n".join(rows) + "\n")
+
+
+def _lag(tmp_path, shift: int, times: list[str] | None, fps: float | None) -> int:
+    """The lag `compare` finds where the reference is the measured white noise `shift` frames ahead (only the
+    true lag correlates: 300 − shift pairs at r = 1 against unrelated samples everywhere else)."""
+    from gaitpose.gait.commands import run_compare
+
+    noise = np.random.default_rng(shift).normal(size=300 + shift)
+    _angles(tmp_path / "a.csv", noise[:300], times)
+    _angles(tmp_path / "b.csv", noise[shift:shift + 300], times)
+    out = tmp_path / "s.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # no numpy warning on the user's terminal
+        run_compare(argparse.Namespace(angles=str(tmp_path / "a.csv"), reference=str(tmp_path / "b.csv"), fps=fps,
+                                       json_path=str(out)))
+    return json.loads(out.read_text())["left_knee_deg"]["lag_frames"]
+
+
+def test_compare_searches_two_seconds_by_the_time_stamps(tmp_path):
+    at_50 = [f"{i / 50:.6f}" for i in range(300)]
+    assert _lag(tmp_path, 80, at_50, None) == 80             # 50 frames/s: ±100 frames
+    lag = _lag(tmp_path, 110, at_50, None)
+    assert lag != 110 and abs(lag) <= 100
+    # two time stamps are enough for the rate (0.02 s apart: 50 frames/s)
+    assert _lag(tmp_path, 80, ["0.0", "0.02"] + [""] * 298, 10.0) == 80
+
+
+def test_compare_without_a_usable_rate_uses_fps_or_60_frames(tmp_path):
+    # no time_s and no --fps: ±60 frames
+    assert _lag(tmp_path, 60, None, None) == 60
+    lag = _lag(tmp_path, 61, None, None)
+    assert lag != 61 and abs(lag) <= 60
+    # one time stamp, or all the same (no interval): --fps 10 gives ±20 frames
+    for times in (["0.5"] + [""] * 299, ["1.0"] * 300):
+        assert _lag(tmp_path, 20, times, 10.0) == 20
+        lag = _lag(tmp_path, 30, times, 10.0)
+        assert lag != 30 and abs(lag) <= 20
