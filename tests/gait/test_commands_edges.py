@@ -193,3 +193,95 @@ def test_compare_without_a_usable_rate_uses_fps_or_60_frames(tmp_path):
         assert _lag(tmp_path, 20, times, 10.0) == 20
         lag = _lag(tmp_path, 30, times, 10.0)
         assert lag != 30 and abs(lag) <= 20
+
+
+def test_camera_and_height_thresholds_are_at_zero(tmp_path):
+    p = tmp_path / "cam.json"
+    for bad in ({"fx": 0, "fy": 1000}, {"fx": 1000, "fy": 0}):
+        p.write_text(json.dumps(bad))
+        with pytest.raises(GaitposeError, match="cam.json: fx and fy must be positive$"):
+            load_camera(str(p))
+    p.write_text(json.dumps({"fx": 0.5, "fy": 0.5}))              # small, but a focal length (normalised units)
+    assert (load_camera(str(p)).fx, load_camera(str(p)).fy) == (0.5, 0.5)
+    assert gait_options_from_args(_gait_args(height_m=0.5)).height_m == 0.5    # a small child, but a height
+    for name in ("thigh_m", "shank_m"):
+        flag = "--" + name.replace("_", "-")
+        with pytest.raises(GaitposeError, match=rf"^{flag}: expected metres as L or L,R, got 'x'$"):
+            gait_options_from_args(_gait_args(**{name: "x"}))
+
+
+# --- gaitpose gait on a synthetic walk --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def walk_files(tmp_path_factory):
+    """A 30 fps walker (SYMMETRIC: cycle 1.1 s) with heels and toes, written as keypoints.csv, and its camera."""
+    from dataclasses import replace
+
+    from gaitpose.data.walker import simulate
+    from gaitpose.gait.validate import SYMMETRIC, observe_with_feet
+
+    d = tmp_path_factory.mktemp("walk")
+    walk = simulate(replace(SYMMETRIC, fps=30.0, n_cycles=4))
+    kp, feet, cam = observe_with_feet(walk, seed=5)
+    (d / "cam.json").write_text(json.dumps(cam.intrinsics_json()))
+    return d, kp, feet, cam
+
+
+def _run_args(d, keypoints, out, fps=None):
+    return _gait_args(keypoints=str(keypoints), fps=fps, out=str(out), subject="P-3", session_label="post",
+                      date="2026-01-02", height_m=1.75, camera=str(d / "cam.json"))
+
+
+def test_gait_job_reads_writes_and_prints(walk_files, capsys):
+    import csv
+
+    from gaitpose.formats import write_keypoints_csv
+
+    d, kp, feet, cam = walk_files
+    full = d / "full.csv"
+    write_keypoints_csv(full, kp, 30.0, feet_tx4x3=feet)
+    # the same file with the toes taken out: the heels alone are not used, and the first note says why
+    with open(full, newline="") as f:
+        rows = list(csv.reader(f))
+    keep = [i for i, name in enumerate(rows[0]) if "toe" not in name]
+    with open(d / "kp.csv", "w", newline="") as f:
+        csv.writer(f).writerows([[r[i] for i in keep] for r in rows])
+    out = d / "out"
+    assert run_gait(_run_args(d, d / "kp.csv", out)) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert s["notes"][0] == ("kp.csv: foot points left_toe, right_toe missing (have left_heel, right_heel): heel "
+                             "strike and toe off come from the ankles")
+    assert s["event_source"] == {"left": "ankle", "right": "ankle"}
+    assert s["fps"] == pytest.approx(30.0, rel=1e-4)                 # time_s written to 6 decimals
+    assert s["gait_cycle_s"]["mean"] == pytest.approx(1.1, rel=0.03) and s["height_m"] == 1.75
+    assert not any(n.startswith("variable frame rate") for n in s["notes"])
+    session = json.loads((out / "session.json").read_text())
+    assert (session["subject"], session["label"], session["date"], session["keypoints_source"]) == (
+        "P-3", "post", "2026-01-02", "read from kp.csv")
+    assert session["camera"]["fx"] == cam.fx and session["camera"]["known"] is True
+    printed = capsys.readouterr().out.splitlines()
+    n = sum(s["n_strides"].values())
+    assert printed[0].startswith(f"{n} strides, cycle {s['gait_cycle_s']['mean']:.3f} s") and printed[0].endswith(f"→ {out}")
+    assert f"note: {s['notes'][0]}" in printed
+    # --fps overrides the file's times: read at 60 frames/s the same frames make a 0.55 s cycle
+    fast = d / "fast"
+    assert run_gait(_run_args(d, full, fast, fps=60.0)) == 0
+    s60 = json.loads((fast / "summary.json").read_text())
+    assert s60["fps"] == 60.0 and s60["gait_cycle_s"]["mean"] == pytest.approx(0.55, rel=0.03)
+    assert s60["event_source"] == {"left": "heel and toe", "right": "heel and toe"}
+
+
+def test_gait_job_resamples_a_variable_frame_rate_by_its_time_stamps(walk_files):
+    from gaitpose.formats import write_keypoints_csv
+
+    d, kp, feet, _ = walk_files
+    # every third frame of rows 30–89 lost: the kept rows keep their own times (k / 30 s), so the intervals
+    # are 1/30 and 2/30 s: a variable rate whose median interval is 1/30 s; resampled, the cycle is 1.1 s
+    keep = np.array([k for k in range(len(kp)) if not (30 <= k < 90 and k % 3 == 0)])
+    write_keypoints_csv(d / "vfr.csv", kp[keep], 30.0, frames=keep, feet_tx4x3=feet[keep], times_s=keep / 30.0)
+    out = d / "vfr"
+    assert run_gait(_run_args(d, d / "vfr.csv", out)) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert s["notes"][0].startswith("variable frame rate: the tracks were resampled by the frames' time stamps to "
+                                    "30.00 frames/s")
+    assert s["gait_cycle_s"]["mean"] == pytest.approx(1.1, rel=0.03)
