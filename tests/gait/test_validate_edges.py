@@ -288,3 +288,249 @@ def test_mocap_main_prints_each_pass_the_medians_totals_and_targets(monkeypatch,
                           ["target", "feet_heel_strike_ms", "median", "5.0", "≤", "17.0", "ok"],
                           ["target", "feet_toe_off_ms", "median", "25.0", "≤", "33.0", "ok"]]
     assert EDGE_S == 0.25
+
+
+# --- evaluate and evaluate_mocap on hand-made analyses ---------------------------------------------------
+# The walker, the camera and the analysis are replaced by small hand-made stand-ins (the real ones are run in
+# test_truth.py and test_mocap.py), so every error evaluate / evaluate_mocap report can be worked out here.
+
+def _angles(offsets: dict[str, list[float]], n: int) -> dict[str, np.ndarray]:
+    names = ("left_hip_deg", "right_hip_deg", "left_knee_deg", "right_knee_deg")
+    return {k: np.resize(np.asarray(offsets.get(k, [0.0]), float), n) for k in names}
+
+
+def _fake_analysis(monkeypatch, results: list, calls: list):
+    def fake(kp, fps, options, feet_tx4x3=None, **kw):
+        calls.append((kp, fps, options, feet_tx4x3))
+        r = results[len(calls) - 1]
+        if isinstance(r, Exception):
+            raise r
+        return r
+    monkeypatch.setattr(validate, "analyze_keypoints", fake)
+
+
+def _cam():
+    return SimpleNamespace(fx=1100.0, fy=1090.0, cx=960.0, cy=540.0)
+
+
+def test_evaluate_reports_each_error_against_the_walkers_truth(monkeypatch):
+    # 10 fps, cycle 1.2 s (cadence 100 steps/min), 31 frames (the last at 3.0 s)
+    params = SimpleNamespace(fps=10.0, treadmill=False, height_m=1.7, cycle_s=1.2)
+    walk = SimpleNamespace(
+        angles_deg=_angles({}, 31), time_s=np.arange(31) / 10.0, belt_speed_m_s=0.9,
+        stance_time_s={"left": 0.72, "right": 0.72}, swing_time_s={"left": 0.48, "right": 0.48},
+        steps=[("left", 0.9, 0.68), ("left", 2.1, 0.72), ("right", 1.5, 0.60), ("right", 1.8, 0.69)],
+        events=[("left", "heel_strike", 1.0), ("left", "toe_off", 1.6), ("right", "heel_strike", 0.1),
+                ("right", "toe_off", 2.0)])
+    kp = np.zeros((31, 8, 3))
+    seen = {}
+    monkeypatch.setattr(validate, "simulate", lambda p: walk)
+
+    def fake_observe(w, seed, roll_deg):
+        seen.update(seed=seed, roll=roll_deg)
+        return kp, _cam()
+    monkeypatch.setattr(validate, "observe", fake_observe)
+
+    def fake_visibility(w, cam, cleaned):
+        seen["cleaned_shape"] = cleaned.shape
+        return [3.5, 2.5]
+    monkeypatch.setattr(validate, "toe_off_visibility_sd", fake_visibility)
+    res = SimpleNamespace(
+        # hip errors: left 1 (a NaN frame left out), right ±2 → RMSE 2; knee: right 3 on 1 of 31 frames
+        angles={k: walk.angles_deg[k] + v for k, v in _angles(
+            {"left_hip_deg": [1.0] * 30 + [np.nan], "right_hip_deg": [2.0, -2.0], "right_knee_deg": [3.0] + [0.0] * 30},
+            31).items()},
+        summary={"gait_cycle_s": {"mean": 1.26}, "cadence_steps_per_min": 96.0,
+                 "stance_time_s": {"left": 0.75, "right": 0.70}, "swing_time_s": {"left": 0.45, "right": 0.53},
+                 "phase_symmetry_index": 0.9},
+        strides=SimpleNamespace(strides=[SimpleNamespace(side="left", start_frame=10.0, step_length_m=0.70),
+                                         SimpleNamespace(side="right", start_frame=16.0, step_length_m=0.66),
+                                         SimpleNamespace(side="left", start_frame=22.0, step_length_m=np.nan)]),
+        events={"left": {"heel_strike": [10.3], "toe_off": [15.5]}, "right": {"heel_strike": [], "toe_off": []}},
+        keypoints_tx8x3=np.zeros((31, 8, 3)))
+    calls = []
+    _fake_analysis(monkeypatch, [res], calls)
+    out = validate.evaluate(Case("x", params, seed=7))
+    assert seen == {"seed": 7, "roll": 2.0, "cleaned_shape": (31, 8, 2)}      # overground: the rolled camera
+    (k, fps, opts, feet), = calls
+    assert k is kp and fps == 10.0 and feet is None
+    assert (opts.height_m, opts.treadmill_speed_m_s) == (1.7, None)
+    assert opts.camera == validate.Camera(1100.0, 1090.0, 960.0, 540.0, known=True)
+    assert set(out) == set(THRESHOLDS) | {"n_strides", "toe_off_visibility_sd", "heel_strike_min_ms",
+                                          "heel_strike_max_ms", "toe_off_min_ms", "toe_off_max_ms"}
+    assert out["angle_rmse_deg"] == pytest.approx(2.0)
+    assert out["cycle_pct"] == pytest.approx(5.0)                # |1.26 − 1.2| / 1.2
+    assert out["cadence_pct"] == pytest.approx(4.0)              # |96 − 100| / 100
+    assert out["stance_ms"] == pytest.approx(30.0)               # left 0.75 vs 0.72
+    assert out["swing_ms"] == pytest.approx(50.0)                # right 0.53 vs 0.48
+    # true D_ps: sqrt(1.2 / 1.2) · (0.62 · 1 + 0.38 · 1) = 1
+    assert out["dps"] == pytest.approx(0.1)
+    # steps: left at 1.0 s → the true step at 0.9 s (0.68): 2 cm; right at 1.6 s → 1.5 s (0.60): 6 cm
+    assert out["step_cm"] == pytest.approx(6.0)
+    assert out["n_strides"] == 3.0
+    # events: left heel strike +30 ms, left toe off −50 ms, right toe off none found (inf); the right heel
+    # strike at 0.1 s is before 0.25 s
+    assert out["event_ms"] == np.inf
+    assert (out["heel_strike_min_ms"], out["heel_strike_max_ms"]) == (pytest.approx(30.0), pytest.approx(30.0))
+    assert (out["toe_off_min_ms"], out["toe_off_max_ms"]) == (pytest.approx(-50.0), pytest.approx(-50.0))
+    assert out["toe_off_visibility_sd"] == 2.5
+
+
+def test_evaluate_on_a_treadmill_and_without_steps_or_events(monkeypatch):
+    params = SimpleNamespace(fps=10.0, treadmill=True, height_m=1.7, cycle_s=1.2)
+    walk = SimpleNamespace(angles_deg=_angles({}, 11), time_s=np.arange(11) / 10.0, belt_speed_m_s=0.9,
+                           stance_time_s={"left": 0.72, "right": 0.72}, swing_time_s={"left": 0.48, "right": 0.48},
+                           steps=[], events=[("left", "heel_strike", 0.1)])
+    seen = {}
+    monkeypatch.setattr(validate, "simulate", lambda p: walk)
+    monkeypatch.setattr(validate, "observe", lambda w, seed, roll_deg: (seen.update(roll=roll_deg) or np.zeros((11, 8, 3)),
+                                                                         _cam()))
+    monkeypatch.setattr(validate, "toe_off_visibility_sd", lambda w, cam, cleaned: [])
+    res = SimpleNamespace(angles=_angles({}, 11),
+                          summary={"gait_cycle_s": {"mean": 1.2}, "cadence_steps_per_min": 100.0,
+                                   "stance_time_s": {"left": 0.72, "right": 0.72},
+                                   "swing_time_s": {"left": 0.48, "right": 0.48}, "phase_symmetry_index": 1.0},
+                          strides=SimpleNamespace(strides=[SimpleNamespace(side="left", start_frame=2.0,
+                                                                           step_length_m=0.7)]),
+                          events={"left": {"heel_strike": [1.0]}, "right": {}}, keypoints_tx8x3=np.zeros((11, 8, 3)))
+    calls = []
+    _fake_analysis(monkeypatch, [res], calls)
+    out = validate.evaluate(Case("t", params))
+    assert seen["roll"] == 0.0 and calls[0][2].treadmill_speed_m_s == 0.9    # level camera, the belt's speed
+    assert (out["cycle_pct"], out["cadence_pct"], out["stance_ms"], out["swing_ms"], out["angle_rmse_deg"]) == (0, 0, 0, 0, 0)
+    assert out["dps"] == pytest.approx(0.0)
+    for key in ("step_cm", "event_ms", "toe_off_visibility_sd", "heel_strike_min_ms", "heel_strike_max_ms",
+                "toe_off_min_ms", "toe_off_max_ms"):
+        assert np.isnan(out[key]), key
+
+
+def _mocap_walk(cycle_s=1.2):
+    return SimpleNamespace(
+        fps=10.0, time_s=np.arange(40) / 10.0, angles_deg=_angles({}, 40), thigh_m=(0.42, 0.43), shank_m=(0.41, 0.4),
+        events=[("left", "heel_strike", 1.0), ("left", "toe_off", 1.6), ("right", "heel_strike", 1.6),
+                ("right", "toe_off", 2.2)],
+        steps=[("left", 1.0, 0.68), ("right", 1.6, 0.66), ("left", 2.2, 0.70)],
+        stance_time_s={"left": 0.72, "right": np.nan}, swing_time_s={"left": 0.48, "right": 0.48}, cycle_s=cycle_s)
+
+
+def _mocap_result(events, stance, swing, passes=None, cycle=1.26):
+    summary = {"gait_cycle_s": {"mean": cycle}, "stance_time_s": stance, "swing_time_s": swing}
+    if passes is not None:
+        summary["passes"] = passes
+    return SimpleNamespace(
+        angles={k: v for k, v in _angles({"left_hip_deg": [1.0], "right_hip_deg": [2.0, -2.0],
+                                          "left_knee_deg": [3.0]}, 40).items()},
+        summary=summary, events=events, plane_xy_tx8x2=np.zeros((40, 8, 2)),
+        strides=SimpleNamespace(strides=[SimpleNamespace(side="left", start_frame=10.0, step_length_m=0.70),
+                                         SimpleNamespace(side="right", start_frame=16.0, step_length_m=0.70),
+                                         SimpleNamespace(side="left", start_frame=30.0, step_length_m=0.5),
+                                         SimpleNamespace(side="right", start_frame=20.0, step_length_m=np.nan)]))
+
+
+def test_evaluate_mocap_compares_the_pipeline_with_and_without_feet_and_zeni(monkeypatch):
+    walk = _mocap_walk()
+    kp, feet = np.zeros((40, 8, 3)), np.ones((40, 4, 3))
+    monkeypatch.setattr(validate, "observe_pass", lambda w, seed: (kp, feet, _cam()))
+    res = _mocap_result({"left": {"heel_strike": [10.2], "toe_off": [15.5]},
+                         "right": {"heel_strike": [16.4, 30.0], "toe_off": []}},
+                        {"left": 0.75, "right": 0.7}, {"left": 0.40, "right": np.nan},
+                        passes=[{"start_frame": 5, "end_frame": 30}])
+    res_feet = _mocap_result({"left": {"heel_strike": [10.1], "toe_off": [16.1]},
+                              "right": {"heel_strike": [16.0], "toe_off": [22.0]}},
+                             {"left": 0.73, "right": 0.7}, {"left": 0.47, "right": 0.47})
+    calls, zeni_calls = [], []
+    _fake_analysis(monkeypatch, [res, res_feet], calls)
+
+    def fake_zeni(xy, fps, direction, cycle_s):
+        zeni_calls.append((xy, fps, direction, cycle_s))
+        return {"left": {"heel_strike": [9.0, 35.0], "toe_off": [17.0]},
+                "right": {"heel_strike": [16.0], "toe_off": [23.0]}}
+    monkeypatch.setattr(validate, "zeni_events", fake_zeni)
+    out, signed = validate.evaluate_mocap(walk, seed=4)
+    assert [c[3] is feet for c in calls] == [False, True] and calls[0][3] is None
+    opts = calls[0][2]
+    assert (opts.thigh_m, opts.shank_m) == ((0.42, 0.43), (0.41, 0.4))
+    assert opts.camera == validate.Camera(1100.0, 1090.0, 960.0, 540.0, known=True)
+    (xy, fps, direction, cycle), = zeni_calls
+    assert xy is res.plane_xy_tx8x2 and (fps, direction, cycle) == (10.0, 1, 1.26)
+    assert out["failed"] == 0.0
+    assert out["hip_rmse_deg"] == pytest.approx(2.0) and out["knee_rmse_deg"] == pytest.approx(3.0)
+    # window 0.5 · 1.2 s. Pipeline: heel strikes +0.02, +0.04 s (3.0 s is nobody's nearest: extra), left toe
+    # off −0.05 s, right toe off missed. |errors| 20, 40, 50 ms: median 40.
+    assert (out["heel_strike_ms"], out["heel_strike_signed_ms"]) == (pytest.approx(30.0), pytest.approx(30.0))
+    assert (out["toe_off_ms"], out["toe_off_signed_ms"]) == (pytest.approx(50.0), pytest.approx(-50.0))
+    assert (out["missed"], out["extra"], out["event_ms"]) == (1.0, 1.0, pytest.approx(40.0))
+    assert signed["heel_strike"] == pytest.approx([0.02, 0.04]) and signed["toe_off"] == pytest.approx([-0.05])
+    # with feet: heel strikes +0.01, 0.0; toe offs +0.01, 0.0 s → medians 5 ms, nothing missed or extra
+    assert (out["feet_heel_strike_ms"], out["feet_toe_off_ms"], out["feet_event_ms"]) == (
+        pytest.approx(5.0), pytest.approx(5.0), pytest.approx(5.0))
+    assert (out["feet_missed"], out["feet_extra"]) == (0.0, 0.0)
+    # Zeni inside the pass (frames 5–30; 35 is left out): heel strikes −0.1, 0.0 s; toe offs +0.1, +0.1 s
+    assert (out["zeni_heel_strike_ms"], out["zeni_heel_strike_signed_ms"]) == (pytest.approx(50.0), pytest.approx(-50.0))
+    assert (out["zeni_toe_off_ms"], out["zeni_toe_off_signed_ms"]) == (pytest.approx(100.0), pytest.approx(100.0))
+    assert (out["zeni_missed"], out["zeni_extra"], out["zeni_event_ms"]) == (0.0, 0.0, pytest.approx(100.0))
+    assert signed["zeni_toe_off"] == pytest.approx([0.1, 0.1])
+    # stance and swing where both the truth and the measure exist: left only
+    assert out["stance_ms"] == pytest.approx(30.0) and out["swing_ms"] == pytest.approx(80.0)
+    assert out["feet_stance_ms"] == pytest.approx(10.0) and out["feet_swing_ms"] == pytest.approx(10.0)
+    assert out["cycle_pct"] == pytest.approx(5.0)
+    # steps within 0.6 s of a true one of their side: 0.70 vs 0.68, 0.70 vs 0.66; the one at 3.0 s has none
+    assert out["step_cm"] == pytest.approx(3.0)
+
+
+def test_evaluate_mocap_without_a_cycle_passes_or_events_and_when_the_analysis_stops(monkeypatch):
+    walk = _mocap_walk(cycle_s=float("nan"))
+    monkeypatch.setattr(validate, "observe_pass", lambda w, seed: (np.zeros((40, 8, 3)), None, _cam()))
+    empty = {"left": {"heel_strike": [], "toe_off": []}, "right": {"heel_strike": [], "toe_off": []}}
+    res = _mocap_result(empty, {"left": np.nan, "right": np.nan}, {"left": np.nan, "right": np.nan}, cycle=np.nan)
+    calls = []
+    _fake_analysis(monkeypatch, [res, res], calls)
+    monkeypatch.setattr(validate, "zeni_events", lambda *a: pytest.fail("no Zeni without a cycle"))
+    out, signed = validate.evaluate_mocap(walk, seed=4)
+    # no cycle: Zeni finds nothing; the window is 0.5 s; every true event missed
+    assert (out["missed"], out["zeni_missed"], out["feet_missed"]) == (4.0, 4.0, 4.0)
+    for key in ("heel_strike_ms", "toe_off_signed_ms", "zeni_event_ms", "stance_ms", "swing_ms", "cycle_pct"):
+        assert np.isnan(out[key]), key
+    assert signed["heel_strike"] == [] and signed["zeni_toe_off"] == []
+    # steps within 0.5 s: 0.70 vs 0.68 (left at 1.0 s) and 0.70 vs 0.66 (right at 1.6 s): median 3 cm
+    assert out["step_cm"] == pytest.approx(3.0)
+    # the analysis stops: the error, and nothing else
+    calls.clear()
+    _fake_analysis(monkeypatch, [GaitposeError("keypoints: fewer than two strides found")], calls)
+    assert validate.evaluate_mocap(walk, seed=4) == ({"failed": 1.0, "error": "keypoints: fewer than two strides found"}, {})
+
+
+def test_toe_off_visibility_in_sds_of_the_ankle_noise():
+    # Camera 4.5 m in front of the plane y = 0 (fx 1100): 1 m there is s = 1100 / 4.5 px. The left toe stays
+    # at the origin; the left ankle 0.1 m above it, then 0.12 and 0.15 m in the two frames after the toe off
+    # at 1.0 s (frame 10; 0.15 s at 10 fps is 2 frames): it leaves the circle by 0.05 m = 0.05 s px. The
+    # cleaned ankles are the true ones ±2 px in x on alternate frames: SD over x and y of the error
+    # sqrt((30 · 4 + 30 · 0) / 60) = sqrt(2) px. The right ankle stays on its circle: 0.
+    s = 1100 / 4.5
+    cam = PinholeCamera.look_at(1100, 1100, 959.5, 539.5, np.array([0.0, -4.5, 0.9]), np.array([0.0, 0.0, 0.9]))
+    n = 30
+    ankle = np.tile([0.0, 0.0, 0.1], (n, 1))
+    ankle[11, 2], ankle[12, 2] = 0.12, 0.15
+    points = {"left_ankle": ankle, "left_toe": np.zeros((n, 3)), "right_ankle": np.tile([0.3, 0.0, 0.1], (n, 1)),
+              "right_toe": np.tile([0.3, 0.0, 0.0], (n, 1))}
+    events = [("left", "toe_off", 0.2),        # before 0.25 s: not counted
+              ("left", "heel_strike", 1.5),    # not a toe off
+              ("left", "toe_off", 1.0), ("right", "toe_off", 1.5),
+              ("left", "toe_off", 2.8)]        # frame 28 + 2 is past the last frame (29): not counted
+    walk = SimpleNamespace(params=SimpleNamespace(fps=10.0, facing=1, treadmill=False), belt_speed_m_s=1.0,
+                           points=points, events=events, time_s=np.arange(n) / 10.0)
+    cleaned = np.zeros((n, 8, 2))
+    noise = np.where(np.arange(n) % 2 == 0, 2.0, -2.0)
+    for side in ("left", "right"):
+        px, _ = cam.project(points[f"{side}_ankle"])
+        cleaned[:, SIDE_JOINTS[side]["ankle"]] = px + np.stack([noise, np.zeros(n)], axis=1)
+    out = validate.toe_off_visibility_sd(walk, cam, cleaned)
+    assert out == [pytest.approx(0.05 * s / np.sqrt(2)), pytest.approx(0.0, abs=1e-9)]
+    # on a treadmill the toe travels back with the belt (1 m/s: 0.1 m a frame): distances 0.1, sqrt(0.1² +
+    # 0.12²) = 0.1562, sqrt(0.2² + 0.15²) = 0.25 m, so 0.15 m at most
+    walk.params.treadmill = True
+    assert validate.toe_off_visibility_sd(walk, cam, cleaned)[0] == pytest.approx(0.15 * s / np.sqrt(2))
+    # a wider window (0.3 s: 3 frames) reaches frame 13, back at 0.1 m
+    walk.params.treadmill = False
+    wide = validate.toe_off_visibility_sd(walk, cam, cleaned, window_s=0.3)
+    assert wide[0] == pytest.approx(0.05 * s / np.sqrt(2))
