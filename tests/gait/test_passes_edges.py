@@ -4,7 +4,7 @@ stretches too short for a pass, a slow walk to the right, bad input."""
 import numpy as np
 import pytest
 
-from gaitpose.gait.passes import OVERGROUND, TREADMILL, PassSettings, find_passes, moving_direction
+from gaitpose.gait.passes import OVERGROUND, TREADMILL, PassSettings, find_passes, moving_direction, pelvis_velocity
 
 FPS, LEG_PX, STEP_PX = 10.0, 200.0, 20.0
 
@@ -85,3 +85,57 @@ def test_bad_series_are_a_programmer_error():
     for leg in (float("nan"), -1.0):
         with pytest.raises(ValueError, match=r"^leg_length must be positive, got "):
             find_passes(np.zeros(3), _times(3), leg)
+
+
+def test_velocity_from_exactly_three_samples_and_a_span_of_exactly_0_4_windows():
+    # x = 0, 1, 2 at 0, 0.25, 0.5 s (4 units/s), window 1 s: frame 0 sees all three (span 0.5 s ≥ 0.4 s)
+    v = pelvis_velocity(np.array([0.0, 1.0, 2.0]), np.array([0.0, 0.25, 0.5]), 1.0)
+    np.testing.assert_allclose(v, [4.0, 4.0, 4.0])
+    # at 0, 0.2, 0.4 s the three samples span exactly 0.4 of the window: still enough
+    v = pelvis_velocity(np.array([0.0, 1.0, 2.0]), np.array([0.0, 0.2, 0.4]), 1.0)
+    np.testing.assert_allclose(v, [5.0, 5.0, 5.0])
+    # two samples are a line but not a fit
+    assert np.isnan(pelvis_velocity(np.array([0.0, 1.0]), np.array([0.0, 0.5]), 2.0)).all()
+
+
+def test_nothing_seen_or_nothing_stepping_is_no_pass():
+    t = _times(50)
+    # the pelvis never found
+    assert np.isnan(pelvis_velocity(np.full(50, np.nan), t, 1.0)).all()
+    seg = find_passes(np.full(50, np.nan), t, LEG_PX, feet_x_tx2=np.full((50, 2), np.nan))
+    assert seg.passes == [] and seg.left_out == []
+    # the pelvis standing, the feet never found: no stepping to be seen
+    assert find_passes(np.full(50, 500.0), t, LEG_PX, feet_x_tx2=np.full((50, 2), np.nan)).passes == []
+    # drifting at 0.2 leg lengths/s with the feet carried along (no foot moves relative to the pelvis:
+    # a wheelchair, a moving walkway): 0.98 leg lengths is too little travel, and nothing steps
+    x = 500 + 0.2 * LEG_PX * t
+    seg = find_passes(x, t, LEG_PX, feet_x_tx2=np.stack([x + 30, x - 30], 1))
+    assert seg.passes == [] and len(seg.left_out) == 1
+
+
+def test_a_stepping_stretch_that_drifts_after_standing():
+    # The pelvis stands at 500 px until frame 84, then drifts right at 0.2 leg lengths/s (4 px a frame) to
+    # frame 115 and stands again; a foot steps (alternate frames, 0.3 leg lengths) on 85–114. The drift is too
+    # little travel for a pass from the velocity; the stepping frames are 84–115 (window 0.25 s), over which
+    # the pelvis follows the line exactly: 0.2 leg lengths/s × (11.5 − 8.4) s = 0.62 leg lengths to the right.
+    n = 130
+    k = np.arange(n)
+    x = 500 + 4.0 * np.clip(k - 84, 0, 31)
+    swing = _alternating(n, range(85, 115))
+    seg = find_passes(x, _times(n), LEG_PX, feet_x_tx2=np.stack([x + swing, x - swing], 1),
+                      settings=PassSettings(stepping_window_s=0.25))
+    (p,) = seg.passes
+    assert (p.start_frame, p.end_frame, p.direction, p.mode) == (84, 115, 1, OVERGROUND)
+    assert p.travel_legs == pytest.approx(0.62, rel=1e-9)
+
+
+def test_stepping_is_measured_in_leg_lengths():
+    # Metres, a leg of 0.86 m: a foot 0.09 leg lengths (0.0774 m) either side of the pelvis on alternate
+    # frames 5–34 is a range of 0.18 ≥ 0.15 leg lengths within frames c − 1 … c + 1 of each of them (frames 4
+    # and 35 see one such frame beside still ones: 0.09, too little): walking in place over frames 5–34
+    leg = 0.86
+    pelvis = np.full(50, 1.0)
+    swing = _alternating(50, range(5, 35)) * (0.09 / 0.3) * (leg / LEG_PX)
+    (p,) = find_passes(pelvis, _times(50), leg, feet_x_tx2=np.stack([1.0 + swing, 1.0 - swing], 1),
+                       settings=PassSettings(stepping_window_s=0.25)).passes
+    assert (p.start_frame, p.end_frame, p.mode) == (5, 34, TREADMILL)
