@@ -239,7 +239,7 @@ def test_gait_job_reads_writes_and_prints(walk_files, capsys):
 
     d, kp, feet, cam = walk_files
     full = d / "full.csv"
-    write_keypoints_csv(full, kp, 30.0, feet_tx4x3=feet)
+    write_keypoints_csv(full, kp, 30.0, frames=np.arange(len(kp)) + 100, feet_tx4x3=feet)   # a clip from frame 100
     # the same file with the toes taken out: the heels alone are not used, and the first note says why
     with open(full, newline="") as f:
         rows = list(csv.reader(f))
@@ -269,6 +269,9 @@ def test_gait_job_reads_writes_and_prints(walk_files, capsys):
     s60 = json.loads((fast / "summary.json").read_text())
     assert s60["fps"] == 60.0 and s60["gait_cycle_s"]["mean"] == pytest.approx(0.55, rel=0.03)
     assert s60["event_source"] == {"left": "heel and toe", "right": "heel and toe"}
+    # the passes are named by the file's frame numbers (from 100), their times by those at 60 frames/s
+    first = s60["passes"][0]
+    assert first["start_frame"] >= 100 and first["start_s"] == pytest.approx(first["start_frame"] / 60.0)
 
 
 def test_gait_job_resamples_a_variable_frame_rate_by_its_time_stamps(walk_files):
@@ -284,4 +287,6 @@ def test_gait_job_resamples_a_variable_frame_rate_by_its_time_stamps(walk_files)
     s = json.loads((out / "summary.json").read_text())
     assert s["notes"][0].startswith("variable frame rate: the tracks were resampled by the frames' time stamps to "
                                     "30.00 frames/s")
+    # the heels and toes are resampled with the joints, and the options (height) still apply
+    assert s["event_source"] == {"left": "heel and toe", "right": "heel and toe"} and s["height_m"] == 1.75
     assert s["gait_cycle_s"]["mean"] == pytest.approx(1.1, rel=0.03)
