@@ -111,7 +111,7 @@ def test_observe_films_the_walker_from_4_5_m_at_the_middle_of_its_path():
     from dataclasses import replace
 
     from gaitpose.data.walker import simulate
-    walk = simulate(replace(validate.SYMMETRIC, fps=30.0, n_cycles=2))
+    walk = simulate(replace(validate.SYMMETRIC, fps=30.0, n_cycles=2, start_x_m=1.0))   # the path from x = 1 m
     kp, feet, cam = validate.observe_with_feet(walk, seed=3, noise_px=0.0, drop=0.0, roll_deg=0.0)
     assert (cam.fx, cam.fy, cam.cx, cam.cy) == (1100, 1100, 959.5, 539.5)
     # the camera looks at the middle of the pelvis' path, 0.9 m up, from 4.5 m to the side: that point lands
@@ -122,12 +122,17 @@ def test_observe_films_the_walker_from_4_5_m_at_the_middle_of_its_path():
     np.testing.assert_allclose(px, [[959.5, 539.5], [1069.5, 539.5]], atol=1e-6)
     np.testing.assert_allclose(depth, [4.5, 4.5], atol=1e-9)
     assert np.isfinite(kp).all() and np.isfinite(feet).all()
-    # the joints are observe's (same seed, same draws), the default roll is 2°
+    # rolled 2° about the optical axis: the centre stays, the point 110 px along turns by 2°
+    _, _, rolled = validate.observe_with_feet(walk, seed=3, noise_px=0.0, drop=0.0, roll_deg=2.0)
+    px, _ = rolled.project(np.stack([centre, centre + [0.45, 0.0, 0.0]]))
+    np.testing.assert_allclose(px[0], [959.5, 539.5], atol=1e-6)
+    assert abs(px[1, 1] - 539.5) == pytest.approx(110 * np.sin(np.radians(2.0)), abs=1e-6)
+    # the joints are observe's (same seed, same draws), the default roll is 2°, the default noise 1.5 px
     same, _ = validate.observe(walk, seed=3, noise_px=0.0, drop=0.0, roll_deg=0.0)
     np.testing.assert_array_equal(same, kp)
     np.testing.assert_array_equal(validate.observe(walk, 3)[0], validate.observe(walk, 3, roll_deg=2.0)[0])
     np.testing.assert_array_equal(validate.observe_with_feet(walk, 3)[1],
-                                  validate.observe_with_feet(walk, 3, roll_deg=2.0)[1])
+                                  validate.observe_with_feet(walk, 3, roll_deg=2.0, noise_px=1.5)[1])
     # half the joints dropped at random: about half (each frame's joint on its own, not all or none)
     dropped = np.isnan(validate.observe_with_feet(walk, 3, drop=0.5)[0][..., 0]).mean()
     assert 0.4 < dropped < 0.6
@@ -169,6 +174,9 @@ def test_observe_pass_films_joints_and_feet_and_drops_points_outside_the_image()
     kp2, feet2, _ = observe_pass(edges, seed=0, noise_px=0.0, roll_deg=0.0)
     # the default roll is 2°, and the same seed gives the same noise
     np.testing.assert_array_equal(observe_pass(walk, seed=1)[0], observe_pass(walk, seed=1, roll_deg=2.0)[0])
+    # rolled 2°: the left knee, 110 px along, 110 sin 2° px off the centre line
+    rolled, _, _ = observe_pass(walk, seed=0, noise_px=0.0, roll_deg=2.0)
+    assert abs(rolled[0, k["left_knee"], 1] - 539.5) == pytest.approx(110 * np.sin(np.radians(2.0)), abs=1e-6)
     np.testing.assert_allclose(kp2[0, k["left_knee"], :2], [1918.6, 1078.6], atol=1e-6)
     np.testing.assert_allclose(kp2[0, k["right_shoulder"], :2], [0.4, 0.4], atol=1e-6)
     for j in ("right_knee", "left_ankle", "left_shoulder"):
@@ -559,7 +567,9 @@ def test_evaluate_mocap_without_a_cycle_passes_or_events_and_when_the_analysis_s
     # steps within 0.5 s: 0.70 vs 0.68 (left at 1.0 s) and 0.70 vs 0.66 (right at 1.6 s): median 3 cm
     assert out["step_cm"] == pytest.approx(3.0)
     walk.steps = [("right", 3.9, 0.7)]                           # no step near any stride
-    assert np.isnan(validate.evaluate_mocap(walk, seed=4)[0]["step_cm"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(validate.evaluate_mocap(walk, seed=4)[0]["step_cm"])
     # the analysis stops: the error, and nothing else
     calls.clear()
     _fake_analysis(monkeypatch, [GaitposeError("keypoints: fewer than two strides found")], calls)
