@@ -107,7 +107,7 @@ def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float, fps: float | None = No
             swap = _swap_labels(kp[:, [a, b], :2], body_scale, unary_tx2=_knee_pairing_costs(kp))
         else:
             swap = _swap_labels(kp[:, [a, b], :2], body_scale)
-        kp[swap, a], kp[swap, b] = kp[swap, b].copy(), kp[swap, a].copy()
+        _exchange(kp, swap, a, b)
         swapped[name] = swap
     if by_crossing is not None:
         # Knee and ankle exchanged together keep both shanks right, and next to a crossing the ankles'
@@ -115,10 +115,14 @@ def repair_swaps(kp_tx8x3: np.ndarray, body_scale: float, fps: float | None = No
         legs = [[SIDE_JOINTS[side][part] for part in ("knee", "ankle")] for side in SIDES]
         swap = _swap_labels(kp[:, legs, :2], body_scale)
         for part in ("knee", "ankle"):
-            a, b = SIDE_JOINTS["left"][part], SIDE_JOINTS["right"][part]
-            kp[swap, a], kp[swap, b] = kp[swap, b].copy(), kp[swap, a].copy()
+            _exchange(kp, swap, SIDE_JOINTS["left"][part], SIDE_JOINTS["right"][part])
             swapped[part] = swapped[part] ^ swap
     return kp, {name: int(swap.sum()) for name, swap in swapped.items()}, agreement
+
+
+def _exchange(kp_tx8x3: np.ndarray, frames: np.ndarray, a: int, b: int) -> None:
+    """Joints a and b exchanged on `frames` (in place)."""
+    kp_tx8x3[frames, a], kp_tx8x3[frames, b] = kp_tx8x3[frames, b].copy(), kp_tx8x3[frames, a].copy()
 
 
 def ankle_labels_by_crossings(kp_tx8x3: np.ndarray, fps: float, min_crossings: int = 3

@@ -21,6 +21,7 @@ from typing import Callable, Protocol
 import cv2
 import numpy as np
 
+from gaitpose.errors import GaitposeError
 from gaitpose.predict.follow import Crop, FollowParams
 from gaitpose.predict.video import VideoInfo, iter_frames
 from gaitpose.skeleton import JOINT_INDEX, NUM_JOINTS, flip_permutation
@@ -179,6 +180,7 @@ def subject_crop(keypoints_8x3: np.ndarray, width: int, height: int, params: Fol
 
 
 PROPOSERS: dict[str, Callable[..., Proposer]] = {"model": ModelProposer}
+PREFILLS: tuple[str, ...] = ("auto", "model", "teacher")     # `gaitpose label --prefill`
 
 
 class TeacherPrefill:
@@ -214,8 +216,6 @@ def merge_prefill(guess_8x3: np.ndarray, teacher_8x3: np.ndarray) -> np.ndarray:
 def make_prefill(choice: str) -> TeacherPrefill | None:
     """`--prefill`: "model" → None (the proposer's guess); "teacher" → the teacher, or the error naming
     `make teacher`; "auto" → the teacher where installed, else None."""
-    from gaitpose.errors import GaitposeError
-
     if choice not in PREFILLS:
         raise GaitposeError(f"--prefill: expected one of {', '.join(PREFILLS)}, got {choice!r}")
     if choice == "model":
@@ -227,5 +227,3 @@ def make_prefill(choice: str) -> TeacherPrefill | None:
             raise
         return None
 
-
-PREFILLS: tuple[str, ...] = ("auto", "model", "teacher")

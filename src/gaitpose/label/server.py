@@ -100,9 +100,12 @@ def _propose(infos: list[VideoInfo], out_dir: Path, options: LabelOptions, propo
         row = {int(f): n for n, f in enumerate(candidates[v].frames)}
         wanted = {p.frame: p for p in chosen if p.video == v and f"{stems[v]}_f{p.frame:06d}" not in taken_keys}
         images = _write_images(info, sorted(wanted), out_dir, stems[v])
-        for index, (image, pixels) in images.items():
+        for index, image in images.items():
             guess = candidates[v].keypoints[row[index]]
-            opens = guess if prefill is None else merge_prefill(guess, prefill(pixels, guess))
+            if prefill is None:
+                opens = guess
+            else:                             # the frame as written: no frames held in memory meanwhile
+                opens = merge_prefill(guess, prefill(cv2.imread(str(out_dir / image)), guess))
             frames.append(Frame(f"{stems[v]}_f{index:06d}", info.path, index, image, info.width, info.height,
                                 wanted[index].uncertainty, guess, initial_keypoints(opens)))
     order = {(infos[p.video].path, p.frame): n for n, p in enumerate(chosen)}
@@ -128,8 +131,8 @@ def _unique_stems(infos: list[VideoInfo], taken_stems: set[str]) -> list[str]:
     return stems
 
 
-def _write_images(info: VideoInfo, frames: list[int], out_dir: Path, stem: str) -> dict[int, tuple[str, np.ndarray]]:
-    """The chosen frames as PNG files in out_dir/images (frame index → path relative to out_dir, BGR pixels)."""
+def _write_images(info: VideoInfo, frames: list[int], out_dir: Path, stem: str) -> dict[int, str]:
+    """The chosen frames as PNG files in out_dir/images (frame index → path relative to out_dir)."""
     wanted, written = set(frames), {}
     if not wanted:
         return written
@@ -139,7 +142,7 @@ def _write_images(info: VideoInfo, frames: list[int], out_dir: Path, stem: str) 
             ok, png = cv2.imencode(".png", frame)
             if ok:
                 write_bytes_atomic(out_dir / name, png.tobytes())
-                written[index] = (name, frame)
+                written[index] = name
     return written
 
 

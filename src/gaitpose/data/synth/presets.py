@@ -4,8 +4,9 @@
 walking — long stance, reduced knee flexion, stiff ankle (Ekso/ReWalk-like gait is about
 0.2–0.5 m/s with stance near 70 % of the cycle), usually holding parallel bars or a walker
 frame. `exo-shell`: the same gait in the held-out `shell` exoskeleton design (never part of
-`mixed` nor of any training set: the fine-tuning gain of issue 12 is measured on it). `hemiparetic`: the paretic side with a shorter stance, reduced knee flexion and a stiffer
-ankle, and unequal step times. `mixed` draws from all of them. Any walk may be on a treadmill.
+`mixed` nor of any training set: the fine-tuning gain of issue 12 is measured on it).
+`hemiparetic`: the paretic side with a shorter stance, reduced knee flexion and a stiffer ankle,
+and unequal step times. `mixed` draws from all of them. Any walk may be on a treadmill.
 
 A GaitStyle holds the walker's gait settings (`gaitpose.data.walker.WalkerParams`); the subject's
 size, facing and start phase are added by `motion.simulate_walk`.
