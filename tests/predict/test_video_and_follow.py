@@ -110,6 +110,26 @@ def test_link_tracks_and_travel_by_hand():
     assert walker_boxes({f: [(10.0 * f, 0.0, 20.0, 40.0)] for f in range(6)}, fps=10.0) == {}
 
 
+def test_a_merged_region_stays_with_the_walker_it_overlaps_most_not_the_nearer_small_one():
+    # A tall walker (40 × 200 px, 10 px/frame) and its reflection in a mirror behind (20 × 60 px), both
+    # moving right. In frame 10 they form one region, x 100–220: its centre (160, 100) lies 10 px from
+    # the reflection's last centre (160, 90) but 50 px from the walker's (110, 100). Intersection over
+    # union with the walker's last box: 30·200 / (8000 + 24000 − 6000) = 0.23; with the reflection's:
+    # 20·60 / 24000 = 0.05. The region continues the walker's track, and the reflection's track goes
+    # on after the one frame it missed.
+    walker = {f: (10.0 * f, 0.0, 40.0, 200.0) for f in range(21)}
+    mirror = {f: (60.0 + 10.0 * f, 60.0, 20.0, 60.0) for f in range(21)}
+    boxes = {f: [walker[f], mirror[f]] for f in range(21)}
+    boxes[10] = [(100.0, 0.0, 120.0, 200.0)]
+    tracks = link_tracks(boxes, fps=10.0, link_gap_s=0.3)
+    assert len(tracks) == 2
+    tall = next(t for t in tracks if t[0] == walker[0])
+    small = next(t for t in tracks if t[0] == mirror[0])
+    assert sorted(tall) == list(range(21)) and tall[10] == (100.0, 0.0, 120.0, 200.0)
+    assert sorted(small) == [f for f in range(21) if f != 10]
+    assert all(small[f] == mirror[f] for f in small)
+
+
 def test_follower_follows_the_walker_box_and_drops_someone_else():
     follower = SubjectFollower(640, 360)
     kp = np.zeros((8, 3))

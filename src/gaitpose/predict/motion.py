@@ -62,9 +62,22 @@ def _centre(box: Box) -> np.ndarray:
     return np.array([box[0] + box[2] / 2, box[1] + box[3] / 2])
 
 
+def iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes (0: apart, 1: the same box)."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return float(inter / max(a[2] * a[3] + b[2] * b[3] - inter, 1e-9))
+
+
 def link_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, link_gap_s: float = 0.5) -> list[dict[int, Box]]:
-    """Greedy frame-to-frame linking: a region joins the track whose last box centre is nearest and
-    within that box's larger side; tracks unmatched for longer than `link_gap_s` end."""
+    """Greedy frame-to-frame linking, largest regions first: a region joins the open track whose last
+    box it overlaps most (intersection over union); failing any overlap, the one whose last box centre is nearest and within that
+    box's larger side. Tracks unmatched for longer than `link_gap_s` end. (Overlap first: a walker
+    near the camera has a box as tall as the frame, and by distance alone any small region in reach
+    of its centre, a reflection in a mirror or a moving shadow, would compete for its track.)"""
     tracks: list[dict[int, Box]] = []
     open_tracks: list[int] = []
     max_gap = max(1, int(round(link_gap_s * fps)))
@@ -73,14 +86,17 @@ def link_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, link_gap_s: fl
         taken: set[int] = set()
         for box in sorted(boxes_by_frame[frame], key=lambda b: -b[2] * b[3]):
             c = _centre(box)
-            best, best_d = None, np.inf
+            best, best_key = None, (0.0, -np.inf)
             for t in open_tracks:
                 if t in taken:
                     continue
                 last = tracks[t][max(tracks[t])]
                 d = float(np.hypot(*(c - _centre(last))))
-                if d <= max(last[2], last[3]) and d < best_d:
-                    best, best_d = t, d
+                if d > max(last[2], last[3]):
+                    continue
+                key = (iou(box, last), -d)
+                if best is None or key > best_key:
+                    best, best_key = t, key
             if best is None:
                 tracks.append({frame: box})
                 open_tracks.append(len(tracks) - 1)
