@@ -54,6 +54,17 @@ def test_header_quality_box_and_raw_files(hand_folder):
     assert "the analysis was made from keypoints, without the video" in page
 
 
+def test_an_implausible_rhythm_is_said_in_the_lead(tmp_path, hand_folder):
+    warning = "Warning: no walk has this rhythm (see the notes at the end)"
+    assert warning not in render_report(load_analysis(hand_folder))          # no flag: as before
+    plausible = write_folder(tmp_path / "ok", {**HAND_SUMMARY, "rhythm_plausible": True})
+    assert warning not in render_report(load_analysis(plausible))
+    flagged = write_folder(tmp_path / "bad", {**HAND_SUMMARY, "rhythm_plausible": False})
+    lead = re.search(r"<p class=lead>(.*?)</p>", render_report(load_analysis(flagged))).group(1)
+    assert lead.endswith(warning + "; the legs were most likely not followed, so these numbers are not to be "
+                         "used. Check overlay.mp4.")
+
+
 def test_self_contained_printable_and_escaped(tmp_path):
     session = {"subject": "<script>alert(1)</script>", "date": "2026-11-02", "software_version": "0.1.0"}
     folder = write_folder(tmp_path / "a", session=session)

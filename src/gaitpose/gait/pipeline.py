@@ -31,6 +31,12 @@ LEFT_RIGHT_CONFIDENT = 0.75
 MIN_STRIDES_PER_SIDE = 2
 # summary["walking_direction"] from the sorted set of the analysed passes' directions
 WALKING_DIRECTION_NAMES = {(1,): "right", (-1,): "left", (-1, 1): "both"}
+# A rhythm no walk has: faster than about 180 steps/min is running (fast adult walking reaches about
+# 150, young children about 170), and a stride time varying by more than a fifth of its mean is far
+# beyond even pathological gait (a few per cent healthy, about 10 % in severe disorders). Either means the
+# legs were most likely not followed; the numbers are kept but flagged.
+MAX_WALKING_CADENCE_STEPS_PER_MIN = 180.0
+MAX_STRIDE_TIME_CV = 0.2
 
 
 @dataclass
@@ -255,6 +261,10 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     summary = _summary(angles, strides, fps, T, sorted({d for _, d in analysed}), treadmill, options, lengths,
                        step_method, float(np.degrees(floor_rad)), floor_source, report)
     summary["few_strides"] = min(summary["n_strides"].values()) < MIN_STRIDES_PER_SIDE
+    rhythm = implausible_rhythm(summary["cadence_steps_per_min"], summary["gait_cycle_s"]["mean"],
+                                summary["gait_cycle_s"]["sd"])
+    summary["rhythm_plausible"] = not rhythm
+    notes += rhythm
     summary["passes"] = pass_table
     curves = cycles.cycle_curves(angles, strides.strides)
     summary["cycle_curves"] = curves
@@ -275,6 +285,22 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
                       summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms,
                       plane_xy_tx8x2=xy_fwd)
+
+
+def implausible_rhythm(cadence_steps_per_min: float, cycle_mean_s: float, cycle_sd_s: float) -> list[str]:
+    """Notes for a cadence or a stride-time variation that no walk has (empty when plausible or unknown):
+    the gait events then most likely followed noise, not the feet."""
+    notes = []
+    if np.isfinite(cadence_steps_per_min) and cadence_steps_per_min > MAX_WALKING_CADENCE_STEPS_PER_MIN:
+        notes.append(f"implausible rhythm: {cadence_steps_per_min:.0f} steps/min is faster than walking (above "
+                     f"{MAX_WALKING_CADENCE_STEPS_PER_MIN:.0f}); the legs were most likely not followed, so the "
+                     "timing numbers are not to be trusted: check overlay.mp4")
+    cv = cycle_sd_s / cycle_mean_s if cycle_mean_s > 0 else float("nan")
+    if np.isfinite(cv) and cv > MAX_STRIDE_TIME_CV:
+        notes.append(f"implausible rhythm: the stride time varies by {100 * cv:.0f} % of its mean (more than "
+                     f"{100 * MAX_STRIDE_TIME_CV:.0f} %); the legs were most likely not followed, so the timing "
+                     "numbers are not to be trusted: check overlay.mp4")
+    return notes
 
 
 def analyze_by_time_stamps(keypoints: np.ndarray, feet: np.ndarray | None, times_s: np.ndarray, fps: float,

@@ -444,6 +444,9 @@ def render_report(a: Analysis, video: str | Path | None = None) -> str:
     flagged = [r.spec.label.lower() for r in rows if any(f in ("low", "high") for f in r.flags.values())]
     if flagged:
         lead += " Outside the normal range: " + ", ".join(flagged) + "."
+    if s.get("rhythm_plausible") is False:
+        lead += (" Warning: no walk has this rhythm (see the notes at the end); the legs were most likely not "
+                 "followed, so these numbers are not to be used. Check overlay.mp4.")
     dps = s.get("phase_symmetry_index")
     dps_text = ""
     if isinstance(dps, (int, float)) and math.isfinite(dps):
