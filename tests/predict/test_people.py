@@ -13,19 +13,21 @@ from gaitpose.errors import GaitposeError
 from gaitpose.gait.pipeline import GaitOptions
 from gaitpose.jobs import analyze
 from gaitpose.predict.analyze import AnalyzeOptions
-from gaitpose.predict.motion import person_boxes, walker_boxes, walker_tracks, walkers
+from gaitpose.predict.motion import part_of, person_boxes, walker_boxes, walker_tracks, walkers
 from gaitpose.predict.track import choose_person
 from gaitpose.predict.video import VideoInfo
 from gaitpose.train.checkpoint import save_checkpoint
 
-RED, BLUE, GREEN, YELLOW = (np.eye(64, dtype=np.float32)[k] for k in (3, 43, 23, 15))   # one bin each
+RED, BLUE, GREEN, YELLOW, WHITE = (np.eye(64, dtype=np.float32)[k] for k in (3, 43, 23, 15, 0))   # one bin each
 
 
 def _scene() -> tuple[dict[int, list], dict[int, list]]:
     """10 frames/s, boxes 20 × 40 px. A (red) walks right over frames 0-30 (3.0 s, x 0 → 150), turns out of
     sight, walks back left over frames 40-70 (3.0 s, x 150 → 0): 6.0 s in all. B (blue) walks left over
     frames 80-100 (2.0 s, x 400 → 200). C (green) stands at x 500 (1 px of sway) all along: no walker.
-    D (yellow) crosses the right edge over frames 20-26 (x 620 → 560, 1.5 heights but 0.6 s): no walker."""
+    D (yellow) crosses the right edge over frames 20-26 (x 620 → 560, 1.5 heights but 0.6 s): no walker.
+    E (white, 10 × 10 px) is A's shoes on its first pass (x 5f + 5, y 30: inside A's box, a quarter of its
+    height): it walks 3.0 s, longer than B, but is a part of A, no one new."""
     boxes: dict[int, list] = {f: [] for f in range(101)}
     colours: dict[int, list] = {f: [] for f in range(101)}
 
@@ -36,6 +38,8 @@ def _scene() -> tuple[dict[int, list], dict[int, list]]:
     for f in range(101):
         if f <= 30:
             put(f, 5 * f, RED)
+            boxes[f].append((5.0 * f + 5, 30.0, 10.0, 10.0))
+            colours[f].append(WHITE)
         elif 40 <= f <= 70:
             put(f, 150 - 5 * (f - 40), RED)
         elif 80 <= f:
@@ -49,7 +53,7 @@ def _scene() -> tuple[dict[int, list], dict[int, list]]:
 def test_walkers_ranked_by_walking_time_without_the_standing_person_and_the_edge_crosser():
     boxes, colours = _scene()
     people = walkers(boxes, 10.0, colours)
-    assert len(people) == 2                                        # C stands, D is gone in 0.6 s
+    assert len(people) == 2                                        # C stands, D is gone in 0.6 s, E is A's
     a, b = people
     assert [(min(t), max(t)) for t in a.tracks] == [(0, 30), (40, 70)]
     assert (a.walking_s, a.first_s, a.last_s) == pytest.approx((6.0, 0.0, 7.0))
@@ -62,6 +66,16 @@ def test_walkers_ranked_by_walking_time_without_the_standing_person_and_the_edge
     # The default walker is person 1, as before.
     assert walker_tracks(boxes, 10.0, colours=colours) == list(a.tracks)
     assert walker_boxes(boxes, 10.0, colours=colours) == person_boxes(a.tracks, 10.0)
+
+
+def test_a_part_is_small_and_inside_the_body_most_of_the_time():
+    body = {f: (0.0, 0.0, 20.0, 40.0) for f in range(10)}
+    leg = {f: (5.0, 20.0, 10.0, 15.0) for f in range(10)}                   # centre (10, 27.5): inside
+    assert part_of([leg], body)
+    assert not part_of([{f: (5.0, 10.0, 10.0, 25.0) for f in range(10)}], body)   # 25 px: over half of 40
+    # inside in 5 of 10 frames is half: a part; in 4 of 10 (centre x 30 in the others) not
+    assert part_of([{f: (5.0 + 20 * (f >= 5), 20.0, 10.0, 15.0) for f in range(10)}], body)
+    assert not part_of([{f: (5.0 + 20 * (f >= 4), 20.0, 10.0, 15.0) for f in range(10)}], body)
 
 
 def test_choose_person_follows_another_or_says_how_many_walk():

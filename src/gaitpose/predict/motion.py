@@ -154,7 +154,8 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
     within `same_person_max_distance`, else starts a group; groups rank by their tracks' summed
     durations (ties: the group started first). In a group, a track that overlaps a longer one in time
     by more than `link_gap_s` is left out (someone dressed alike walking at the same time). Standing
-    people and short crossings are no walkers (`walking_tracks`)."""
+    people and short crossings are no walkers (`walking_tracks`), nor is a part of a walker who walks
+    more (`part_of`)."""
     params = params or MotionParams()
     tracks = walking_tracks(boxes_by_frame, fps, params)
     duration = {id(t): max(t) - min(t) for t in tracks}
@@ -172,17 +173,36 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
     walked = [sum(duration[id(t)] for t in members) for _, members in groups]
     order = sorted(range(len(groups)), key=lambda g: -walked[g])      # stable: ties keep the first group first
     gap = int(round(params.link_gap_s * fps))
-    out = []
+    out: list[Walker] = []
+    bodies: list[dict[int, Box]] = []                                  # each walker's whole-body boxes
     for g in order:
         chosen: list[dict[int, Box]] = []
         for t in groups[g][1]:                                         # longest first
             if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap for c in chosen):
                 chosen.append(t)
+        if any(part_of(chosen, body) for body in bodies):              # a leg, a reflection: no one new
+            continue
         longest = chosen[0]
         middle = (min(longest) + max(longest)) // 2
+        bodies.append(person_boxes(chosen, fps, params))
         out.append(Walker(tuple(sorted(chosen, key=min)), walked[g] / fps, min(map(min, chosen)) / fps,
                           max(map(max, chosen)) / fps, middle, person_boxes([longest], fps, params)[middle]))
     return out
+
+
+def part_of(tracks: list[dict[int, Box]], body: dict[int, Box]) -> bool:
+    """Whether `tracks` are a part of the person whose whole-body box per frame is `body` (a leg, the feet,
+    their reflection on a shiny floor, which the background model may cut out and link on its own): in at
+    least half of their frames their box's centre lies inside the body's box, and their median box is
+    less than half the body's height. Someone walking beside the person is as tall, so not a part."""
+    inside = [f for t in tracks for f, box in t.items() if f in body and _contains(body[f], _centre(box))]
+    height = float(np.median([box[3] for t in tracks for box in t.values()]))
+    return 2 * len(inside) >= sum(map(len, tracks)) and \
+        2 * height < float(np.median([box[3] for box in body.values()]))
+
+
+def _contains(box: Box, point: np.ndarray) -> bool:
+    return box[0] <= point[0] <= box[0] + box[2] and box[1] <= point[1] <= box[1] + box[3]
 
 
 def walker_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, params: MotionParams | None = None,

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from gaitpose.errors import GaitposeError
 from gaitpose.predict.backends import KeypointBackend
 from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
-from gaitpose.errors import GaitposeError
 from gaitpose.predict.motion import (Box, MotionParams, MotionScanner, Walker, box_colour, person_boxes,
                                      person_thumbnail, walkers)
 from gaitpose.predict.video import VideoInfo, iter_frames, iter_frames_timed
@@ -45,14 +45,16 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
 
     With `follow`, a motion pre-pass first finds the people who walk and follows the `person`-th
     (1: the one who walks most); frames outside its time span get no keypoints (someone else in view
-    is not the subject). With several people, a thumbnail of each is cut from the frames as they pass. A backend with `n_points` > 8 (the teacher's
-    feet) has its extra points mapped to the frame too; the follower looks at the 8 joints."""
+    is not the subject). With several people, a thumbnail of each is cut from its frame as the frames
+    pass. A backend with `n_points` > 8 (the teacher's feet) has its extra points mapped to the frame
+    too; the follower looks at the 8 joints."""
     t0 = time.perf_counter()                  # frames/s counts the motion pre-pass too
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
     motion, people = scan_people(info, start_s, end_s, motion_params) if follow else ({}, [])
     walker = choose_person(people, person, info, motion_params)
-    wanted = {w.thumbnail_frame: (rank, w.thumbnail_box) for rank, w in enumerate(people[:MAX_THUMBNAILS], 1)
-              if len(people) > 1}
+    wanted: dict[int, list[tuple[int, Box]]] = {}            # frame → (person, box) of the thumbnails cut there
+    for rank, w in enumerate(people[:MAX_THUMBNAILS] if len(people) > 1 else [], 1):
+        wanted.setdefault(w.thumbnail_frame, []).append((rank, w.thumbnail_box))
     thumbnails: dict[int, np.ndarray] = {}
     frames: list[int] = []
     times: dict[int, float] = {}
@@ -92,8 +94,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             frames.append(index)
             keypoints.append(np.full((n_points, 3), np.nan))
             continue
-        if index in wanted:
-            rank, box = wanted[index]
+        for rank, box in wanted.get(index, []):
             picture = person_thumbnail(frame, box)
             if picture is not None:
                 thumbnails[rank] = picture
