@@ -454,6 +454,7 @@ td.num,table.key thead th{text-align:right}tr.skipped td{color:#777}tr.pooled{fo
 .box li{margin:4px 0}img.plot{width:100%}.stills{display:flex;flex-wrap:wrap;gap:6px}
 figure{margin:0;break-inside:avoid;display:table}figcaption{display:table-caption;caption-side:bottom;font-size:11px;color:#333;text-align:center}.stills img{height:160px}
 .people{display:flex;flex-wrap:wrap;gap:10px}.people img{height:96px}
+.people figure{display:block;width:140px;text-align:center}.people figcaption{display:block}
 .raw{columns:2;font-family:monospace;font-size:12px}.lead{font-size:15px}
 @page{size:A4;margin:12mm}
 @media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}table,figure,.box{break-inside:avoid}
