@@ -184,9 +184,9 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
             continue
         longest = chosen[0]
         middle = (min(longest) + max(longest)) // 2
-        bodies.append(person_boxes(chosen, fps, params))
+        bodies.append(person_boxes(chosen, fps, params))               # the longest track's boxes come first
         out.append(Walker(tuple(sorted(chosen, key=min)), walked[g] / fps, min(map(min, chosen)) / fps,
-                          max(map(max, chosen)) / fps, middle, person_boxes([longest], fps, params)[middle]))
+                          max(map(max, chosen)) / fps, middle, bodies[-1][middle]))
     return out
 
 
