@@ -280,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--flip-test", action="store_true", help="average with the mirrored frame (slower)")
         p.add_argument("--size", type=int, default=None, help="network input size (default: the checkpoint's)")
         p.add_argument("--no-overlay", action="store_true", help="skip overlay.mp4")
+        p.add_argument("--person", type=int, default=1, metavar="N",
+                       help="with several people walking, analyse the N-th (1: the one who walks most; the "
+                            "report lists them)")
         _add_keypoints_option(p)
         _add_gait_options(p)
         p.set_defaults(min_score=None)
@@ -296,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      device=args.device, threads=args.threads, batch_size=args.batch_size,
                                      start_s=args.start, end_s=args.end, fps=args.fps, follow=not args.no_follow,
                                      flip=args.flip_test, overlay=not args.no_overlay, min_score=args.min_score,
-                                     input_size=args.size)
+                                     input_size=args.size, person=args.person)
             gait_options = gait_options_from_args(args)
             session = session_info(gait_options.camera, args.subject, args.session_label, args.date)
             record, result = analyze(args.video, args.out, options, gait_options, session)

@@ -126,3 +126,40 @@ def test_still_frames_at_heel_strikes_with_the_skeleton(tmp_path):
     (folder / "events.csv").write_text("side,event,frame,time_s\nright,heel_strike,3,0.1\n")
     page = write_report(folder, video).read_text()
     assert page.count('src="data:image/jpeg;base64,') == 1 and "right heel strike 0.10 s" in page
+
+
+def _people(n: int) -> list[dict]:
+    return [{"person": 1, "walking_s": 6.0, "first_seen_s": 0.2, "last_seen_s": 6.2, "analysed": n == 1,
+             "thumbnail": "person-1.jpg" if n > 1 else None},
+            {"person": 2, "walking_s": 2.04, "first_seen_s": 7.0, "last_seen_s": 9.06, "analysed": True,
+             "thumbnail": "person-2.jpg"}][:n]
+
+
+def test_the_people_who_walk_are_listed_with_thumbnails_and_how_to_choose(tmp_path):
+    import base64
+
+    folder = write_folder(tmp_path / "a")
+    (folder / "analysis.json").write_text(json.dumps({"person_analysed": 2, "people": _people(2)}))
+    jpgs = {}
+    for k, colour in ((1, (0, 0, 230)), (2, (230, 0, 0))):
+        ok, jpg = cv2.imencode(".jpg", np.full((96, 40, 3), colour, np.uint8))
+        jpgs[k] = jpg.tobytes()
+        (folder / f"person-{k}.jpg").write_bytes(jpgs[k])
+    page = render_report(load_analysis(folder))
+    section = page[page.index("<h2>People in the video</h2>"):]
+    section = section[:section.index("<h2>", 5)]
+    assert "2 people were seen walking; person 2 was analysed" in section and "<code>--person N</code>" in section
+    assert "person 1: walks 6.0 s, seen 0.2–6.2 s</figcaption>" in section
+    assert "person 2: walks 2.0 s, seen 7.0–9.1 s (analysed)</figcaption>" in section
+    # each thumbnail is the file beside the report, embedded (the page stays self-contained) and named
+    embedded = re.findall(r'alt="person (\d)[^"]*\((person-\d\.jpg)\)" src="data:image/jpeg;base64,([^"]+)"', section)
+    assert [(k, name) for k, name, _ in embedded] == [("1", "person-1.jpg"), ("2", "person-2.jpg")]
+    assert [base64.b64decode(data) for _, _, data in embedded] == [jpgs[1], jpgs[2]]
+
+
+def test_one_person_is_one_line_and_no_list(tmp_path):
+    folder = write_folder(tmp_path / "a")
+    (folder / "analysis.json").write_text(json.dumps({"person_analysed": 1, "people": _people(1)}))
+    page = render_report(load_analysis(folder))
+    assert "People in the video" not in page and "--person" not in page
+    assert "<li>One person was seen walking (6.0 s) and was analysed.</li>" in page

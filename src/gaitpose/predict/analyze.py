@@ -10,10 +10,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import cv2
 import numpy as np
 
 from gaitpose.errors import GaitposeError
-from gaitpose.formats import write_json_atomic, write_keypoints_csv
+from gaitpose.formats import write_bytes_atomic, write_json_atomic, write_keypoints_csv
 from gaitpose.predict.backends import make_backend
 from gaitpose.predict.follow import FollowParams
 from gaitpose.predict.track import Tracks, track_video
@@ -42,6 +43,7 @@ class AnalyzeOptions:
     overlay: bool = True
     min_score: float | None = None    # None: the model's calibrated threshold (gaitpose calibrate), else 0.3
     progress: bool = True
+    person: int = 1                   # which of the people who walk (1: the one who walks most)
 
 
 def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOptions,
@@ -59,11 +61,16 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     info = probe_video(video, options.fps)
     if options.start_s < 0 or (options.end_s is not None and options.end_s <= options.start_s):
         raise GaitposeError(f"--start/--end: expected 0 <= start < end, got {options.start_s} and {options.end_s}")
+    if options.person < 1:
+        raise GaitposeError(f"--person: expected 1 or more, got {options.person}")
+    if options.person != 1 and not options.follow:
+        raise GaitposeError("--person: choosing a person needs the follower; drop --no-follow")
     backend = make_backend(options.weights, options.onnx, options.device, options.threads, options.flip,
                            options.input_size, options.keypoints)
     min_score = resolve_min_score(options.min_score, backend)
     tracks = track_video(info, backend, options.start_s, options.end_s, options.batch_size, options.follow,
-                         follow_params=FollowParams(min_score=min_score), progress=options.progress)
+                         follow_params=FollowParams(min_score=min_score), progress=options.progress,
+                         person=options.person)
     if len(tracks.frames) == 0:
         raise GaitposeError(f"{video}: no frame in the requested range ({options.start_s}–{options.end_s} s)")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +87,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "frames_without_subject": int(tracks.frames_without_subject),
         "backend": backend.name, "keypoint_frames_per_s": round(tracks.frames_per_s, 2),
         "options": asdict(options), "status": "keypoints written",
+        "person_analysed": tracks.person, "people": write_people(tracks, out_dir),
     }
     record["min_score"] = min_score
     fps, times_s = info.fps, None
@@ -112,6 +120,22 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         _overlay(info, tracks, out_dir, options, angles, events, min_score)
     write_json_atomic(out_dir / "analysis.json", record)
     return record
+
+
+def write_people(tracks: Tracks, out_dir: Path) -> list[dict[str, Any]]:
+    """The people seen walking, for analysis.json (most walking first; times in seconds from the start of
+    the file), each thumbnail written beside the report as `person-N.jpg`."""
+    people = []
+    for rank, walker in enumerate(tracks.people, 1):
+        thumbnail = None
+        if rank in tracks.thumbnails:
+            ok, jpg = cv2.imencode(".jpg", tracks.thumbnails[rank], [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if ok:
+                thumbnail = f"person-{rank}.jpg"
+                write_bytes_atomic(out_dir / thumbnail, jpg.tobytes())
+        people.append({"person": rank, "walking_s": walker.walking_s, "first_seen_s": walker.first_s,
+                       "last_seen_s": walker.last_s, "analysed": rank == tracks.person, "thumbnail": thumbnail})
+    return people
 
 
 def resolve_min_score(asked: float | None, backend: object) -> float:

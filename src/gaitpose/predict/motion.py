@@ -9,10 +9,11 @@ With no such track (a treadmill: the subject walks in place) the follower uses t
 
 A session recording has several such tracks for one person (each pass between turns, pauses and
 re-entries links on its own). Given the colours of the boxes (`box_colour`), the walking tracks are
-grouped by appearance, and the walker is the group that walks longest: all its tracks, so the same
-person is followed through every pass; people walking at other times in other clothes are left out
-(two people dressed alike cannot be told apart this way). Only boxes and a 64-bin colour histogram
-per box are kept per frame, so memory stays small for long clips.
+grouped by appearance into people (`walkers`), ranked by how long they walk: by default the walker is
+the one who walks most (the patient), all its tracks, so the same person is followed through every
+pass; the others can be chosen instead (`gaitpose analyze --person N`). Two people dressed alike
+cannot be told apart this way. Only boxes and a 64-bin colour histogram per box are kept per frame,
+so memory stays small for long clips.
 """
 from __future__ import annotations
 
@@ -149,19 +150,30 @@ def walking_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, params: Mot
             and travel_heights(t) >= params.min_travel_heights]
 
 
-def walker_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, params: MotionParams | None = None,
-                  colours: dict[int, list[np.ndarray | None]] | None = None) -> list[dict[int, Box]]:
-    """The walker's tracks, in time order. Without colours: the one that travels furthest. With them:
-    the walking tracks grouped by appearance (each joins the first group, longest walker first, whose
-    first track's colours are within `same_person_max_distance`), the group that walks longest, and in
-    it no track that overlaps a longer one in time by more than `link_gap_s` (someone dressed alike
-    walking at the same time)."""
+@dataclass(frozen=True)
+class Walker:
+    """One person seen walking: its walking tracks (one per pass) and, for a thumbnail, the middle frame
+    of its longest pass with its whole-body box there."""
+
+    tracks: tuple[dict[int, Box], ...]  # time order; none overlaps a longer one by more than link_gap_s
+    walking_s: float                    # what its walking tracks span, summed (the rank: most first)
+    first_s: float                      # its first and last walking frame / fps (from the start of the file)
+    last_s: float
+    thumbnail_frame: int
+    thumbnail_box: Box
+
+
+def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int, list[np.ndarray | None]],
+            params: MotionParams | None = None) -> list[Walker]:
+    """Every person who walks, the one who walks most first (the patient). The walking tracks are
+    grouped by appearance: each, longest first, joins the first group whose first track's colours are
+    within `same_person_max_distance`, else starts a group; groups rank by their tracks' summed
+    durations (ties: the group started first). In a group, a track that overlaps a longer one in time
+    by more than `link_gap_s` is left out (someone dressed alike walking at the same time). Standing
+    people and short crossings are no walkers (`walking_tracks`), nor is a part of a walker who walks
+    more (`part_of`)."""
     params = params or MotionParams()
     tracks = walking_tracks(boxes_by_frame, fps, params)
-    if not tracks:
-        return []
-    if colours is None:
-        return [max(tracks, key=travel_px)]
     duration = {id(t): max(t) - min(t) for t in tracks}
     tracks.sort(key=lambda t: -duration[id(t)])
     groups: list[tuple[np.ndarray | None, list[dict[int, Box]]]] = []
@@ -174,23 +186,69 @@ def walker_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, params: Moti
                 break
         else:
             groups.append((colour, [t]))
-    _, members = max(groups, key=lambda g: sum(duration[id(t)] for t in g[1]))
+    walked = [sum(duration[id(t)] for t in members) for _, members in groups]
+    order = sorted(range(len(groups)), key=lambda g: -walked[g])      # stable: ties keep the first group first
     gap = int(round(params.link_gap_s * fps))
-    chosen: list[dict[int, Box]] = []
-    for t in members:                                                  # longest first
-        if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap for c in chosen):
-            chosen.append(t)
-    return sorted(chosen, key=min)
+    out: list[Walker] = []
+    bodies: list[dict[int, Box]] = []                                  # each walker's whole-body boxes
+    for g in order:
+        chosen: list[dict[int, Box]] = []
+        for t in groups[g][1]:                                         # longest first
+            if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap for c in chosen):
+                chosen.append(t)
+        if any(part_of(chosen, body) for body in bodies):              # a leg, a reflection: no one new
+            continue
+        longest = chosen[0]
+        middle = (min(longest) + max(longest)) // 2
+        bodies.append(person_boxes(chosen, fps, params))               # the longest track's boxes come first
+        out.append(Walker(tuple(sorted(chosen, key=min)), walked[g] / fps, min(map(min, chosen)) / fps,
+                          max(map(max, chosen)) / fps, middle, bodies[-1][middle]))
+    return out
+
+
+def part_of(tracks: list[dict[int, Box]], body: dict[int, Box]) -> bool:
+    """Whether `tracks` are a part of the person whose whole-body box per frame is `body` (a leg, the feet,
+    their reflection on a shiny floor, which the background model may cut out and link on its own): in at
+    least half of their frames their box's centre lies inside the body's box, and their median box is
+    less than half the body's height. Someone walking beside the person is as tall, so not a part."""
+    inside = [f for t in tracks for f, box in t.items() if f in body and _contains(body[f], _centre(box))]
+    height = float(np.median([box[3] for t in tracks for box in t.values()]))
+    return 2 * len(inside) >= sum(map(len, tracks)) and \
+        2 * height < float(np.median([box[3] for box in body.values()]))
+
+
+def _contains(box: Box, point: np.ndarray) -> bool:
+    return box[0] <= point[0] <= box[0] + box[2] and box[1] <= point[1] <= box[1] + box[3]
+
+
+def walker_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, params: MotionParams | None = None,
+                  colours: dict[int, list[np.ndarray | None]] | None = None) -> list[dict[int, Box]]:
+    """The walker's tracks, in time order. Without colours: the one that travels furthest. With them:
+    the tracks of the person who walks most (`walkers`)."""
+    params = params or MotionParams()
+    if colours is None:
+        tracks = walking_tracks(boxes_by_frame, fps, params)
+        return [max(tracks, key=travel_px)] if tracks else []
+    people = walkers(boxes_by_frame, fps, colours, params)
+    return list(people[0].tracks) if people else []
 
 
 def walker_boxes(boxes_by_frame: dict[int, list[Box]], fps: float, params: MotionParams | None = None,
                  colours: dict[int, list[np.ndarray | None]] | None = None) -> dict[int, Box]:
-    """The walker's box per frame (linearly filled across short gaps within a track, e.g. behind a tree;
-    not across the turns and pauses between its tracks); empty when nothing travels far enough to be
-    a walker. `colours` (per frame, one histogram per box): follow the same person over all its tracks."""
+    """The walker's box per frame (`person_boxes` of `walker_tracks`); empty when nothing travels far
+    enough to be a walker. `colours` (per frame, one histogram per box): follow the same person over all
+    its tracks."""
+    params = params or MotionParams()
+    return person_boxes(walker_tracks(boxes_by_frame, fps, params, colours), fps, params)
+
+
+def person_boxes(tracks: list[dict[int, Box]] | tuple[dict[int, Box], ...], fps: float,
+                 params: MotionParams | None = None) -> dict[int, Box]:
+    """One person's whole-body box per frame from its tracks (linearly filled across short gaps within
+    a track, e.g. behind a tree; not across the turns and pauses between its tracks)."""
     params = params or MotionParams()
     out: dict[int, Box] = {}
-    for track in walker_tracks(boxes_by_frame, fps, params, colours):
+    for track in tracks:
         frames = np.array(sorted(track))
         values = np.array([track[f] for f in frames])
         values = whole_body_boxes(frames, values, max(1, int(round(params.body_window_s * fps))))
@@ -199,6 +257,20 @@ def walker_boxes(boxes_by_frame: dict[int, list[Box]], fps: float, params: Motio
         for f, row in zip(full, filled):
             out.setdefault(int(f), tuple(float(v) for v in row))
     return out
+
+
+def person_thumbnail(frame: np.ndarray, box: Box, height_px: int = 96) -> np.ndarray | None:
+    """A small picture of the person in `box` (a tenth of its height added around it), `height_px`
+    tall, to show who is who in the report. None for a box outside the frame."""
+    x, y, w, h = box
+    pad = 0.1 * h
+    x0, y0 = int(max(0, round(x - pad))), int(max(0, round(y - pad)))
+    x1, y1 = int(min(frame.shape[1], round(x + w + pad))), int(min(frame.shape[0], round(y + h + pad)))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    patch = frame[y0:y1, x0:x1]
+    width_px = max(1, int(round(patch.shape[1] * height_px / patch.shape[0])))
+    return cv2.resize(patch, (width_px, height_px), interpolation=cv2.INTER_AREA)
 
 
 def whole_body_boxes(frames: np.ndarray, boxes_nx4: np.ndarray, window: int) -> np.ndarray:

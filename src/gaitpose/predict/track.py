@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from gaitpose.errors import GaitposeError
 from gaitpose.predict.backends import KeypointBackend
 from gaitpose.predict.follow import Crop, FollowParams, SubjectFollower
-from gaitpose.predict.motion import Box, MotionParams, MotionScanner, box_colour, walker_boxes
+from gaitpose.predict.motion import (Box, MotionParams, MotionScanner, Walker, box_colour, person_boxes,
+                                     person_thumbnail, walkers)
 from gaitpose.predict.video import VideoInfo, iter_frames, iter_frames_timed
 from gaitpose.skeleton import NUM_JOINTS
+
+MAX_THUMBNAILS = 9          # pictures of the people who walk most; the rest are listed without
 
 
 @dataclass
@@ -25,6 +29,9 @@ class Tracks:
     frames_without_subject: int = 0       # frames where fewer than `min_joints` joints were found
     seconds: float = 0.0
     times_s: np.ndarray | None = None     # T time stamps of the frames (NaN where unreadable); None: index / fps
+    people: list[Walker] = field(default_factory=list)   # everyone seen walking, most walking first
+    person: int | None = None             # which of them was analysed (1-based); None: no walker was followed
+    thumbnails: dict[int, np.ndarray] = field(default_factory=dict)   # person → small BGR picture (several people)
 
     @property
     def frames_per_s(self) -> float:
@@ -33,15 +40,22 @@ class Tracks:
 
 def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0, end_s: float | None = None,
                 batch_size: int = 8, follow: bool = True, follow_params: FollowParams | None = None,
-                progress: bool = True, motion_params: MotionParams | None = None) -> Tracks:
+                progress: bool = True, motion_params: MotionParams | None = None, person: int = 1) -> Tracks:
     """Run the keypoint network over the video (memory stays flat: one batch of frames at a time).
 
-    With `follow`, a motion pre-pass first finds the walker; frames outside its time span get no
-    keypoints (someone else in view is not the subject). A backend with `n_points` > 8 (the teacher's
-    feet) has its extra points mapped to the frame too; the follower looks at the 8 joints."""
+    With `follow`, a motion pre-pass first finds the people who walk and follows the `person`-th
+    (1: the one who walks most); frames outside its time span get no keypoints (someone else in view
+    is not the subject). With several people, a thumbnail of each is cut from its frame as the frames
+    pass. A backend with `n_points` > 8 (the teacher's feet) has its extra points mapped to the frame
+    too; the follower looks at the 8 joints."""
     t0 = time.perf_counter()                  # frames/s counts the motion pre-pass too
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
-    motion, walker = scan_walker(info, start_s, end_s, motion_params) if follow else ({}, {})
+    motion, people = scan_people(info, start_s, end_s, motion_params) if follow else ({}, [])
+    walker = choose_person(people, person, info, motion_params)
+    wanted: dict[int, list[tuple[int, Box]]] = {}            # frame → (person, box) of the thumbnails cut there
+    for rank, w in enumerate(people[:MAX_THUMBNAILS] if len(people) > 1 else [], 1):
+        wanted.setdefault(w.thumbnail_frame, []).append((rank, w.thumbnail_box))
+    thumbnails: dict[int, np.ndarray] = {}
     frames: list[int] = []
     times: dict[int, float] = {}
     keypoints: list[np.ndarray] = []
@@ -80,6 +94,10 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             frames.append(index)
             keypoints.append(np.full((n_points, 3), np.nan))
             continue
+        for rank, box in wanted.get(index, []):
+            picture = person_thumbnail(frame, box)
+            if picture is not None:
+                thumbnails[rank] = picture
         if walker and not walker_present(walker, index, info.fps):
             if batch:
                 flush()
@@ -98,13 +116,14 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     seconds = time.perf_counter() - t0
     kp = np.stack(keypoints) if keypoints else np.zeros((0, n_points, 3))
     return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames + outside_walk, seconds,
-                  np.array([times.get(f, np.nan) for f in frames], float))
+                  np.array([times.get(f, np.nan) for f in frames], float), people, person if people else None,
+                  thumbnails)
 
 
-def scan_walker(info: VideoInfo, start_s: float, end_s: float | None,
-                params: MotionParams | None = None) -> tuple[dict[int, list[Box]], dict[int, Box]]:
-    """Motion pre-pass: the moving regions of every frame and the walker's box per frame (the same
-    person over all its passes, told from others by the colours of its boxes)."""
+def scan_people(info: VideoInfo, start_s: float, end_s: float | None,
+                params: MotionParams | None = None) -> tuple[dict[int, list[Box]], list[Walker]]:
+    """Motion pre-pass: the moving regions of every frame and the people who walk, most walking first
+    (each over all its passes, told from the others by the colours of its boxes)."""
     scanner = MotionScanner(params)
     motion: dict[int, list[Box]] = {}
     colours: dict[int, list[np.ndarray | None]] = {}
@@ -112,7 +131,20 @@ def scan_walker(info: VideoInfo, start_s: float, end_s: float | None,
         if frame is not None:
             motion[index] = scanner.boxes(frame)
             colours[index] = [box_colour(frame, box) for box in motion[index]]
-    return motion, walker_boxes(motion, info.fps, params, colours)
+    return motion, walkers(motion, info.fps, colours, params)
+
+
+def choose_person(people: list[Walker], person: int, info: VideoInfo,
+                  params: MotionParams | None = None) -> dict[int, Box]:
+    """The `person`-th walker's box per frame (1-based, most walking first); empty when nobody walks and
+    the first is asked for (a treadmill: the follower uses the moving regions). One clear line when
+    fewer people walk than `person`."""
+    if person < 1:
+        raise GaitposeError(f"--person: expected 1 or more, got {person}")
+    if person > max(1, len(people)):
+        raise GaitposeError(f"--person {person}: {len(people)} "
+                            f"{'person was' if len(people) == 1 else 'people were'} seen walking in {info.path}")
+    return person_boxes(people[person - 1].tracks, info.fps, params) if people else {}
 
 
 def walker_present(walker: dict[int, Box], index: int, fps: float, margin_s: float = 0.5) -> bool:

@@ -179,6 +179,33 @@ _FLAG_MARK = {"low": ("▼", "below the normal range"), "high": ("▲", "above t
               "near": ("≈", "outside the range, but within the measurement's uncertainty")}
 
 
+def people_section(a: Analysis) -> str:
+    """With several people seen walking (analysis.json "people"): each with its thumbnail (the
+    person-N.jpg beside the report, embedded so the page stays self-contained), how long and when it
+    walks, which one was analysed, and how to choose another. Empty for one person or none."""
+    people = [p for p in a.analysis.get("people") or [] if isinstance(p, dict)]
+    if len(people) < 2:
+        return ""
+    figures = []
+    for p in people:
+        caption = (f"person {p.get('person')}: walks {_num(p.get('walking_s'), 1)} s, seen "
+                   f"{_num(p.get('first_seen_s'), 1)}–{_num(p.get('last_seen_s'), 1)} s"
+                   + (" (analysed)" if p.get("analysed") else ""))
+        name = p.get("thumbnail")
+        path = a.folder / str(name) if name and Path(str(name)).name == name else None
+        image = (f'<img alt="{_e(caption)} ({_e(name)})" src="data:image/jpeg;base64,'
+                 f'{base64.b64encode(path.read_bytes()).decode()}">' if path is not None and path.is_file() else "")
+        figures.append(f"<figure>{image}<figcaption>{_e(caption)}</figcaption></figure>")
+    analysed = a.analysis.get("person_analysed")
+    return (f"<h2>People in the video</h2>\n<p>{len(people)} people were seen walking; person {_e(analysed)} was "
+            "analysed (by default the one who walks most). To analyse another, run <code>gaitpose analyze</code> "
+            "again with <code>--person N</code>.</p>\n<div class=people>" + "".join(figures) + "</div>")
+
+
+def _num(value: Any, decimals: int) -> str:
+    return f"{value:.{decimals}f}" if isinstance(value, (int, float)) else "–"
+
+
 def _cell(row: kn.Row, side: str) -> str:
     v = row.values[side]
     text = kn.round_to(v, row.spec.decimals)
@@ -364,6 +391,9 @@ def quality_items(a: Analysis) -> list[str]:
         if low:
             text += f" {low} joint positions were too uncertain for the network and were not used."
         items.append(text)
+    people = [p for p in a.analysis.get("people") or [] if isinstance(p, dict)]
+    if len(people) == 1:
+        items.append(f"One person was seen walking ({_num(people[0].get('walking_s'), 1)} s) and was analysed.")
     without = a.analysis.get("frames_without_subject")
     if without:
         items.append(f"In {without} video frames no person was found.")
@@ -423,6 +453,8 @@ td.num,table.key thead th{text-align:right}tr.skipped td{color:#777}tr.pooled{fo
 .small{font-size:12px}.box{border:2px solid #b36b00;background:#fff8ec;padding:4px 14px;margin:8px 0}
 .box li{margin:4px 0}img.plot{width:100%}.stills{display:flex;flex-wrap:wrap;gap:6px}
 figure{margin:0;break-inside:avoid;display:table}figcaption{display:table-caption;caption-side:bottom;font-size:11px;color:#333;text-align:center}.stills img{height:160px}
+.people{display:flex;flex-wrap:wrap;gap:10px}.people img{height:96px}
+.people figure{display:block;width:140px;text-align:center}.people figcaption{display:block}
 .raw{columns:2;font-family:monospace;font-size:12px}.lead{font-size:15px}
 @page{size:A4;margin:12mm}
 @media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}table,figure,.box{break-inside:avoid}
@@ -471,6 +503,7 @@ def render_report(a: Analysis, video: str | Path | None = None) -> str:
     passes_html = passes_table(s)
     if passes_html:
         passes_html = "<h2>Walking passes</h2>\n" + passes_html
+    people_html = people_section(a)
     quality = "".join(f"<li>{x}</li>" for x in quality_items(a))
     notes = "".join(f"<li>{_e(x)}</li>" for x in s.get("notes") or [])
     raw = "".join(f"<li>{_e(f)}</li>" for f in a.files + (["report.html"] if "report.html" not in a.files else []))
@@ -487,6 +520,7 @@ def render_report(a: Analysis, video: str | Path | None = None) -> str:
 {dps_text}
 {reference_text(rows)}
 {passes_html}
+{people_html}
 <h2>Hip and knee over the gait cycle</h2>
 {plot_html}
 <p class=small>Mean of the measured cycles, shaded ±1 SD; left blue, right orange. {band_note}</p>
