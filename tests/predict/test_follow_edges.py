@@ -149,6 +149,26 @@ def test_the_walker_box_keeps_the_crop_as_large_as_the_walker_and_is_taken_at_on
     assert _centre(follower.crops(1)[0]) == pytest.approx((543.0, 200.0))
 
 
+def test_joints_that_span_a_body_keep_their_crop_inside_a_walker_box_twice_as_tall():
+    # On a glossy floor the walker (200 px tall) and its reflection move as one region: the walker's box
+    # (200, 100, 60, 400) is twice the walker. Joints spanning 160 px (0.4 of the box, at least
+    # bunched_frac 0.3) span a body: the crop stays 1.9 × 160 = 304 px, not 1.9 × 400 / 1.3 = 584.6.
+    follower = SubjectFollower(640, 640)
+    assert FollowParams().bunched_frac == 0.3
+    follower.observe_motion([], walker_box=(200.0, 100.0, 60.0, 400.0))
+    follower.update(_kp(230.0, 200.0, half_w=20.0, half_h=80.0))
+    follower.observe_motion([], walker_box=(200.0, 100.0, 60.0, 400.0))
+    assert follower.crops(1)[0].side == pytest.approx(1.9 * 160)
+    # 119 px is less than 0.3 × 400 = 120: bunched, so the crop grows to the whole box
+    follower.update(_kp(230.0, 200.0, half_w=20.0, half_h=59.5))
+    follower.observe_motion([], walker_box=(200.0, 100.0, 60.0, 400.0))
+    assert follower.crops(1)[0].side == pytest.approx(1.9 * 400 / 1.3)
+    # exactly 0.3 of the box is a body
+    follower.update(_kp(230.0, 200.0, half_w=20.0, half_h=60.0))
+    follower.observe_motion([], walker_box=(200.0, 100.0, 60.0, 400.0))
+    assert follower.crops(1)[0].side == pytest.approx(1.9 * 120)
+
+
 def test_crop_copies_the_frame_at_every_border():
     frame = np.zeros((100, 200, 3), np.uint8)
     frame[:, 0] = 255                                       # the first column white

@@ -54,6 +54,7 @@ class FollowParams:
     margin: float = 1.9               # crop side = margin × the larger side of the joints' box
     min_side_frac: float = 0.12       # ... but never below this fraction of the frame's longer side
     coast_frames: int = 15            # frames to keep the predicted crop after the subject is lost
+    bunched_frac: float = 0.3         # joints spanning less of the walker box's height are bunched on a part
 
 
 @dataclass
@@ -66,6 +67,7 @@ class SubjectFollower:
         self._centre: np.ndarray | None = None       # last subject centre (frame px)
         self._velocity = np.zeros(2)                 # px per frame
         self._side: float = 0.0
+        self._extent_y: float = 0.0                  # vertical span of the last joints found (px)
         self._lost = 0
         self._motion_box: Box | None = None
         self.n_lost_frames = 0
@@ -83,8 +85,11 @@ class SubjectFollower:
             self._motion_box = walker_box
             if self._centre is not None and not _near(self._centre, walker_box):
                 self._centre, self._velocity, self._lost = None, np.zeros(2), 0
-            # Keypoints bunched on part of the body must not shrink the crop below the whole walker.
-            self._side = max(self._side, self._motion_side(walker_box))
+            # Keypoints bunched on part of the body must not shrink the crop below the whole walker. Joints
+            # that span a body are kept as they are: the walker's box may be twice the walker (on a glossy
+            # floor its reflection moves with it as one region), and a crop that large shows it at half size.
+            if self._centre is None or self._extent_y < self.params.bunched_frac * walker_box[3]:
+                self._side = max(self._side, self._motion_side(walker_box))
             return
         if not boxes:
             self._motion_box = None
@@ -115,6 +120,7 @@ class SubjectFollower:
                 self._velocity = 0.7 * self._velocity + 0.3 * (centre - self._centre)
             self._centre = centre
             self._side = self.params.margin * float(max(hi - lo))
+            self._extent_y = float(hi[1] - lo[1])
             self._lost = 0
             return
         self.n_lost_frames += 1
