@@ -293,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         def run(args: argparse.Namespace) -> int:
             from gaitpose.gait.commands import gait_options_from_args, print_gait_summary, session_info
             from gaitpose.jobs import analyze
-            from gaitpose.predict.analyze import AnalyzeOptions
+            from gaitpose.predict.analyze import AnalyzeOptions, stage_line
             _check_session_options(args)
             options = AnalyzeOptions(keypoints=args.keypoints, weights=args.weights, onnx=args.onnx,
                                      device=args.device, threads=args.threads, batch_size=args.batch_size,
@@ -305,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
             record, result = analyze(args.video, args.out, options, gait_options, session)
             print_gait_summary(result, args.out)
             print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
+            print(stage_line(record))
             return _add_to_record(args)
         return run
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.gait.pipeline import GaitOptions, analyze_by_time_stamps, analyze_keypoints, write_gait_outputs
-from gaitpose.predict.analyze import AnalyzeOptions, analyze_video
+from gaitpose.predict.analyze import AnalyzeOptions, analyze_video, stage_line
 from gaitpose.report.writers import absolute_frame
 
 
@@ -159,5 +159,6 @@ def demo(out_dir: str | Path = "gaitpose-demo", progress: bool = True) -> dict[s
             if isinstance(s, dict) and "rmse" in s:
                 print(f"  {name:<22} RMSE {s['rmse']:.2f}°  r {s.get('r', float('nan')):.3f}  lag {s.get('lag_frames', 0)} frames")
     print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
+    print(stage_line(record))
     print(f"report: {out_dir / 'report.html'}   overlay: {out_dir / 'overlay.mp4'}")
     return {"record": record, "truth_table": rows}

@@ -78,6 +78,7 @@ def test_failed_gait_step_keeps_the_keypoints_and_says_why(tmp_path):
     record = json.loads((out / "analysis.json").read_text())
     assert record["status"].startswith("gait analysis failed: ") and record["frames_analysed"] == 12
     assert record["status"] == "gait analysis failed: " + message.rsplit(" (keypoints.csv", 1)[0]
+    assert list(record["stage_seconds"]) == ["motion_prepass", "keypoints", "gait"]   # written before the overlay
     for name in ("keypoints.csv", "keypoints_raw.csv"):
         lines = (out / name).read_text().splitlines()
         assert len(lines) == 13 and lines[1].split(",")[:2] == ["0", "0"]

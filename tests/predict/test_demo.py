@@ -15,6 +15,11 @@ def test_demo_writes_the_report_and_gets_the_timing_right(tmp_path, capsys):
     for name in ("keypoints.csv", "angles.csv", "events.csv", "strides.csv", "summary.json", "report.html",
                  "overlay.mp4", "analysis.json"):
         assert (out / name).is_file(), name
+    # where the time went: the video is decoded for the motion pre-pass, the keypoints and the overlay
+    stages = json.loads((out / "analysis.json").read_text())["stage_seconds"]
+    assert list(stages) == ["motion_prepass", "keypoints", "gait", "overlay"] and min(stages.values()) >= 0
+    assert "time: motion pre-pass (a decode of its own) " in printed
+    assert "overlay (a decode of its own; --no-overlay skips it) " in printed
     truth = json.loads((demo_assets() / "summary.json").read_text())
     got = json.loads((out / "summary.json").read_text())
     # Spatiotemporal numbers that do not depend on which leg is called left (the truth: 1.949 s,

@@ -23,6 +23,7 @@ def test_stride_times_of_a_variable_rate_clip(tmp_path):
     assert main(["analyze", str(clip), "--out", str(out), "--no-overlay"]) == 0
     record = json.loads((out / "analysis.json").read_text())
     assert record["timing"]["variable_frame_rate"] is True
+    assert list(record["stage_seconds"]) == ["motion_prepass", "keypoints", "gait"]   # --no-overlay: no third decode
     assert record["timing"]["effective_fps"] == pytest.approx(30.0, rel=1e-3)
     assert record["timing"]["container_fps"] == pytest.approx(25.0)
     got = json.loads((out / "summary.json").read_text())

@@ -6,6 +6,7 @@ failure of the gait step (no person, fewer than two strides) still leaves the tr
 """
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -90,6 +91,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "person_analysed": tracks.person, "people": write_people(tracks, out_dir),
     }
     record["min_score"] = min_score
+    record["stage_seconds"] = {"motion_prepass": round(tracks.prepass_seconds, 3),
+                               "keypoints": round(tracks.seconds - tracks.prepass_seconds, 3)}
     fps, times_s = info.fps, None
     timing = frame_timing(stamps) if stamps is not None else None
     if timing is not None:
@@ -106,20 +109,34 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
                             f"(keypoints.csv kept in {out_dir}; see analysis.json)")
     angles, events = {}, []
     if run_gait is not None:
+        t0 = time.perf_counter()
         try:
             angles, events = run_gait(joints, fps, tracks.frames, min_score, feet, times_s)
             record["status"] = "complete"
         except GaitposeError as exc:
             record["status"] = f"gait analysis failed: {exc}"
+            record["stage_seconds"]["gait"] = round(time.perf_counter() - t0, 3)
             write_json_atomic(out_dir / "analysis.json", record)
             if options.overlay:
                 _overlay(info, tracks, out_dir, options, angles, events, min_score)
             kept = "keypoints.csv and overlay.mp4" if options.overlay else "keypoints.csv"
             raise GaitposeError(f"{exc} ({kept} kept in {out_dir})") from None
+        record["stage_seconds"]["gait"] = round(time.perf_counter() - t0, 3)
     if options.overlay:
+        t0 = time.perf_counter()
         _overlay(info, tracks, out_dir, options, angles, events, min_score)
+        record["stage_seconds"]["overlay"] = round(time.perf_counter() - t0, 3)
     write_json_atomic(out_dir / "analysis.json", record)
     return record
+
+
+def stage_line(record: dict[str, Any]) -> str:
+    """Where `analyze`'s time went (analysis.json's stage_seconds), for the console: the video is decoded
+    once for the motion pre-pass, once for the keypoints and, unless --no-overlay, once for the overlay."""
+    s = record.get("stage_seconds") or {}
+    names = {"motion_prepass": "motion pre-pass (a decode of its own)", "keypoints": "keypoints",
+             "gait": "gait analysis", "overlay": "overlay (a decode of its own; --no-overlay skips it)"}
+    return "time: " + ", ".join(f"{label} {s[key]:.1f} s" for key, label in names.items() if key in s)
 
 
 def write_people(tracks: Tracks, out_dir: Path) -> list[dict[str, Any]]:

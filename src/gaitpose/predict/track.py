@@ -32,6 +32,7 @@ class Tracks:
     people: list[Walker] = field(default_factory=list)   # everyone seen walking, most walking first
     person: int | None = None             # which of them was analysed (1-based); None: no walker was followed
     thumbnails: dict[int, np.ndarray] = field(default_factory=dict)   # person → small BGR picture (several people)
+    prepass_seconds: float = 0.0          # of `seconds`, the motion pre-pass (its own decode of the video)
 
     @property
     def frames_per_s(self) -> float:
@@ -51,6 +52,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     t0 = time.perf_counter()                  # frames/s counts the motion pre-pass too
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
     motion, people = scan_people(info, start_s, end_s, motion_params) if follow else ({}, [])
+    prepass_seconds = time.perf_counter() - t0
     walker = choose_person(people, person, info, motion_params)
     wanted: dict[int, list[tuple[int, Box]]] = {}            # frame → (person, box) of the thumbnails cut there
     for rank, w in enumerate(people[:MAX_THUMBNAILS] if len(people) > 1 else [], 1):
@@ -117,7 +119,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
     kp = np.stack(keypoints) if keypoints else np.zeros((0, n_points, 3))
     return Tracks(np.asarray(frames, dtype=int), kp, unreadable, follower.n_lost_frames + outside_walk, seconds,
                   np.array([times.get(f, np.nan) for f in frames], float), people, person if people else None,
-                  thumbnails)
+                  thumbnails, prepass_seconds)
 
 
 def scan_people(info: VideoInfo, start_s: float, end_s: float | None,
