@@ -5,26 +5,11 @@ import sys
 import cv2
 import numpy as np
 import pytest
-import torch
 
-import gaitpose
 from gaitpose.errors import GaitposeError
 from gaitpose.gait.pipeline import GaitOptions
 from gaitpose.jobs import analyze
 from gaitpose.predict.analyze import AnalyzeOptions
-from gaitpose.train.checkpoint import save_checkpoint
-
-
-@pytest.fixture
-def untrained_weights(tmp_path):
-    """A lite checkpoint at 64 px whose heatmap head outputs 0 everywhere: it never finds a person."""
-    torch.manual_seed(0)
-    model = gaitpose.build_model("lite")
-    torch.nn.init.zeros_(model.heatmap[-1].weight)
-    torch.nn.init.zeros_(model.heatmap[-1].bias)
-    path = tmp_path / "zero.pt"
-    save_checkpoint(path, model, input_size=64, config={})
-    return path
 
 
 def _empty_room_video(path, n=12):

@@ -6,9 +6,7 @@ import json
 import cv2
 import numpy as np
 import pytest
-import torch
 
-import gaitpose
 from gaitpose.errors import GaitposeError
 from gaitpose.gait.pipeline import GaitOptions
 from gaitpose.jobs import analyze
@@ -16,7 +14,6 @@ from gaitpose.predict.analyze import AnalyzeOptions
 from gaitpose.predict.motion import part_of, person_boxes, walker_boxes, walker_tracks, walkers
 from gaitpose.predict.track import choose_person
 from gaitpose.predict.video import VideoInfo
-from gaitpose.train.checkpoint import save_checkpoint
 
 RED, BLUE, GREEN, YELLOW, WHITE = (np.eye(64, dtype=np.float32)[k] for k in (3, 43, 23, 15, 0))   # one bin each
 
@@ -115,26 +112,15 @@ def _two_walkers_video(path):
     return path
 
 
-@pytest.fixture
-def zero_weights(tmp_path):
-    """A lite checkpoint at 64 px whose heatmaps are 0 everywhere: it finds no joint (score 0)."""
-    torch.manual_seed(0)
-    model = gaitpose.build_model("lite")
-    torch.nn.init.zeros_(model.heatmap[-1].weight)
-    torch.nn.init.zeros_(model.heatmap[-1].bias)
-    save_checkpoint(tmp_path / "zero.pt", model, input_size=64, config={})
-    return str(tmp_path / "zero.pt")
-
-
 def _frames_given_to_the_network(out) -> list[int]:
     rows = (out / "keypoints_raw.csv").read_text().splitlines()[1:]
     return [int(r.split(",")[0]) for r in rows if r.split(",")[2] != ""]
 
 
-def test_person_2_is_followed_listed_and_pictured(tmp_path, zero_weights):
+def test_person_2_is_followed_listed_and_pictured(tmp_path, untrained_weights):
     video = _two_walkers_video(tmp_path / "two.avi")
     out = tmp_path / "out"
-    options = AnalyzeOptions(weights=zero_weights, progress=False, overlay=False, person=2)
+    options = AnalyzeOptions(weights=str(untrained_weights), progress=False, overlay=False, person=2)
     with pytest.raises(GaitposeError, match="no person found"):      # the network is blank on purpose
         analyze(video, out, options, GaitOptions())
     record = json.loads((out / "analysis.json").read_text())
@@ -155,10 +141,10 @@ def test_person_2_is_followed_listed_and_pictured(tmp_path, zero_weights):
         assert picture[40:56, :, channel].mean() > 150 and picture[40:56, :, 2 - channel].mean() < 60
 
 
-def test_person_3_of_two_is_one_line_and_nothing_is_written(tmp_path, zero_weights):
+def test_person_3_of_two_is_one_line_and_nothing_is_written(tmp_path, untrained_weights):
     video = _two_walkers_video(tmp_path / "two.avi")
     out = tmp_path / "out"
-    options = AnalyzeOptions(weights=zero_weights, progress=False, overlay=False, person=3)
+    options = AnalyzeOptions(weights=str(untrained_weights), progress=False, overlay=False, person=3)
     with pytest.raises(GaitposeError, match=r"^--person 3: 2 people were seen walking in .*two\.avi$"):
         analyze(video, out, options, GaitOptions())
     assert not out.exists()
