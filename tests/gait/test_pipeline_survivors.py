@@ -1,0 +1,189 @@
+"""The gait pipeline's bookkeeping that the mutation run of gait/pipeline.py found unpinned (issue 17;
+docs/testing.md): what the variable-frame-rate path hands on, the summary's own fields, a pass's direction
+and row, the pooled numbers at their edges, and the notes of `analyze_keypoints`. Every expected value is
+worked out by hand in the comments; the inputs are a few hand-made frames, or stand-ins for the steps
+around the code under test (the cleaner, the event finder), so each test runs in well under a second."""
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from gaitpose.gait import pipeline
+from gaitpose.gait.clean import CleaningReport
+from gaitpose.gait.passes import OVERGROUND, TREADMILL, Pass
+from gaitpose.gait.pipeline import GaitOptions
+from gaitpose.gait.spatiotemporal import StrideSet
+from gaitpose.skeleton import SIDE_JOINTS, SIDES
+
+
+def _pass(index, a, b, direction, mode=OVERGROUND, fps=10.0):
+    return Pass(index, a, b, a / fps, b / fps, direction, 2.0, mode)
+
+
+def _stride(side, start, end, **values):
+    base = dict(stance_time_s=np.nan, swing_time_s=np.nan, stride_time_s=np.nan, step_length_m=np.nan,
+                stride_length_m=np.nan, speed_m_s=np.nan, step_length_paper_m=np.nan, stance_pct=np.nan,
+                double_support_s=np.nan)
+    return SimpleNamespace(side=side, start_frame=start, end_frame=end, **{**base, **values})
+
+
+def _zero_angles(n):
+    return {f"{s}_{j}_deg": np.zeros(n) for s in SIDES for j in ("hip", "knee")}
+
+
+def test_variable_rate_tracks_reach_the_analysis_resampled_with_their_feet_options_and_frames(monkeypatch):
+    # Stamped at 1.0, 1.1 and 1.3 s, analysed at 10 frames/s: the grid is 1.0, 1.1, 1.2, 1.3 s (frames 10–13,
+    # integers). Every joint's x is 10 · (t − 1) (0, 1, 3 → 0, 1, 2, 3 on the grid: 1.2 s is halfway between
+    # the frames at 1.1 and 1.3 s, 0.2 s ≤ 2.5 intervals apart), the foot points' x 100 + the same; the score
+    # at 1.2 s is the nearer frame's, the earlier one on a tie: 0.8.
+    times = np.array([1.0, 1.1, 1.3])
+    kp = np.zeros((3, 8, 3))
+    kp[..., 0] = np.array([0.0, 1.0, 3.0])[:, None]
+    kp[..., 1] = 5.0
+    kp[..., 2] = np.array([0.9, 0.8, 0.7])[:, None]
+    feet = kp[:, :4].copy()
+    feet[..., 0] += 100.0
+    seen = {}
+
+    def fake_analyze(keypoints, fps, options=None, frames=None, feet_tx4x3=None):
+        seen.update(keypoints=keypoints, fps=fps, options=options, frames=frames, feet=feet_tx4x3)
+        return SimpleNamespace(notes=["from the analysis"])
+    monkeypatch.setattr(pipeline, "analyze_keypoints", fake_analyze)
+    opts = GaitOptions(height_m=1.6)
+    res = pipeline.analyze_by_time_stamps(kp, feet, times, 10.0, opts)
+    assert seen["options"] is opts and seen["fps"] == 10.0
+    assert seen["keypoints"].shape == (4, 8, 3) and seen["feet"].shape == (4, 4, 3)
+    np.testing.assert_allclose(seen["keypoints"][:, :, 0], np.repeat([[0.0], [1.0], [2.0], [3.0]], 8, axis=1), atol=1e-12)
+    np.testing.assert_allclose(seen["feet"][:, :, 0], np.repeat([[100.0], [101.0], [102.0], [103.0]], 4, axis=1),
+                               atol=1e-12)
+    np.testing.assert_allclose(seen["keypoints"][:, 0, 2], [0.9, 0.8, 0.8, 0.7])
+    assert seen["frames"].dtype.kind == "i" and seen["frames"].tolist() == [10, 11, 12, 13]
+    assert res.notes == ["variable frame rate: the tracks were resampled by the frames' time stamps to 10.00 frames/s "
+                         "(their median interval); every time comes from the time stamps, and the rows of the outputs "
+                         "are the resampled instants", "from the analysis"]
+    # without foot points none are handed on
+    pipeline.analyze_by_time_stamps(kp, None, times, 10.0, opts)
+    assert seen["feet"] is None and seen["keypoints"].shape == (4, 8, 3)
+
+
+def test_summary_fields_beside_the_numbers():
+    report = CleaningReport(low_score_points=3, swapped_frames={"knee": 2, "ankle": 0}, ankle_label_agreement=0.9,
+                            implausible_knees=1, filled_points=5, missing_points=7, filtered=True)
+    lengths = ({"left": 0.4, "right": 0.41}, {"left": 0.39, "right": 0.38})
+    # on a treadmill with the belt's speed given the speed is the belt's (no stride has one here)
+    opts = GaitOptions(height_m=1.6, cutoff_hz=5.0, treadmill_speed_m_s=0.8)
+    out = pipeline._summary(_zero_angles(10), StrideSet(), 25.0, 10, [-1, 1], True, opts, lengths, "footprints",
+                            1.5, "given", report)
+    assert out["speed_m_s"] == 0.8
+    assert {k: out[k] for k in ("fps", "n_frames", "walking_direction", "mode", "phase_symmetry_note",
+                                "step_length_method", "floor_angle_deg", "floor_angle_source", "data_quality",
+                                "thigh_m", "shank_m", "height_m")} == {
+        "fps": 25.0, "n_frames": 10, "walking_direction": "both", "mode": "treadmill",
+        "phase_symmetry_note": "D_ps = sqrt(T0/T)·(…) with T0 = 1.2 s; it exceeds 1 when the cycle is shorter than 1.2 s",
+        "step_length_method": "footprints", "floor_angle_deg": 1.5, "floor_angle_source": "given",
+        "data_quality": {"low_score_points": 3, "swapped_frames": {"knee": 2, "ankle": 0}, "ankle_label_agreement": 0.9,
+                         "implausible_knees": 1, "filled_points": 5, "missing_points": 7, "filter_cutoff_hz": 5.0},
+        "thigh_m": {"left": 0.4, "right": 0.41}, "shank_m": {"left": 0.39, "right": 0.38}, "height_m": 1.6}
+    # overground, one direction, no lengths or height, the filter skipped
+    report.filtered = False
+    out = pipeline._summary(_zero_angles(10), StrideSet(), 25.0, 10, [-1], False, GaitOptions(), None, "none", 0.0,
+                            "assumed level", report)
+    assert out["walking_direction"] == "left" and out["mode"] == "overground"
+    assert out["data_quality"]["filter_cutoff_hz"] is None
+    assert not {"thigh_m", "shank_m", "height_m"} & set(out)
+    assert pipeline._summary(_zero_angles(10), StrideSet(), 25.0, 10, [1], False, GaitOptions(), None, "none", 0.0,
+                             "assumed level", report)["walking_direction"] == "right"
+
+
+def _standing(n, pelvis_x, knee_dx):
+    """n frames of a figure standing still (camera plane, y up): hips at (pelvis_x[t], 2), knees at
+    (pelvis_x[t] + knee_dx, 1), ankles under the hips at (pelvis_x[t], 0)."""
+    xy = np.zeros((n, 8, 2))
+    for s in SIDES:
+        j = SIDE_JOINTS[s]
+        xy[:, j["shoulder"]] = np.stack([pelvis_x, np.full(n, 3.0)], axis=1)
+        xy[:, j["hip"]] = np.stack([pelvis_x, np.full(n, 2.0)], axis=1)
+        xy[:, j["knee"]] = np.stack([pelvis_x + knee_dx, np.full(n, 1.0)], axis=1)
+        xy[:, j["ankle"]] = np.stack([pelvis_x, np.zeros(n)], axis=1)
+    return xy
+
+
+def test_a_pass_in_place_faces_the_way_its_own_frames_say():
+    # A pass over rows 2–4 of 7, walking in place, no --direction. Knees behind the hip–ankle line (−x)
+    # face left; but the hips move +100 at row 4, at least a thigh (1) within rows 2–4: the travel says right.
+    # Rows 2–3 alone (hips still) would say left by the knees; rows 2–5 (the hips at −1000 in row 5) left by
+    # the travel (the fitted slope over rows 2–5 is (1.5 · (−1000) + 0.5 · 100) / 5 = −290 per row).
+    xy = _standing(7, np.array([0.0, 0.0, 0.0, 0.0, 100.0, -1000.0, -1000.0]), knee_dx=-0.2)
+    notes = []
+    assert pipeline._pass_direction(_pass(3, 2, 4, 0, fps=10.0), xy, 1.0, GaitOptions(), notes) == 1
+    assert notes == ["pass 3 (0.20–0.40 s): the hips stayed in place in the image (a treadmill, or a camera that "
+                     "follows the walker, where a turn cannot be seen from the hips); facing from the knees"]
+    # a pass that travels, with --direction auto: the travel, and nothing to say
+    notes.clear()
+    assert pipeline._pass_direction(_pass(1, 0, 6, -1), xy, 1.0, GaitOptions(), notes) == -1 and notes == []
+    # --direction agreeing with the travel: nothing to say either
+    assert pipeline._pass_direction(_pass(1, 0, 6, -1), xy, 1.0, GaitOptions(direction="left"), notes) == -1
+    assert notes == []
+
+
+def test_a_frame_one_nearer_the_later_pass_takes_its_direction():
+    # passes over rows 2–4 (right) and 7–9 (left): row 5 is 1 from the first and 2 from the second, row 6 is
+    # 2 from the first and 1 from the second
+    d = pipeline._nearest_pass_direction([_pass(1, 2, 4, 1), _pass(2, 7, 9, -1)], [1, -1], 11)
+    assert d.tolist() == [1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1]
+
+
+def test_events_of_three_passes_are_shifted_back_each_by_its_own_offset(monkeypatch):
+    # passes over rows 1–2, 5–6 and 9–10: joined as positions 0–1, NaN 2, 3–4, NaN 5, 6–7; a position of the
+    # third piece is its row − 3 (9 → 6), of the second row − 2 (5 → 3), of the first row − 1
+    def fake_detect(joined, fps, direction, feet):
+        assert joined.shape[0] == 8 and np.isnan(joined[[2, 5]]).all()
+        return {"left": {"heel_strike": [0.5, 3.0, 6.0, 7.0], "toe_off": [4.5]},
+                "right": {"heel_strike": [], "toe_off": [6.5]}}, 1.0
+    monkeypatch.setattr(pipeline.events_mod, "detect_events", fake_detect)
+    ev = pipeline._events_in_passes(np.zeros((12, 8, 2)), [_pass(1, 1, 2, 1), _pass(2, 5, 6, -1), _pass(3, 9, 10, 1)],
+                                    10.0)
+    assert ev == {"left": {"heel_strike": [1.5, 5.0, 9.0, 10.0], "toe_off": [6.5]},
+                  "right": {"heel_strike": [], "toe_off": [9.5]}}
+
+
+def test_a_pass_row_counts_the_strides_starting_on_its_first_and_last_row_and_says_no_reason():
+    # A treadmill pass over rows 10–20 at 10 fps; strides starting on rows 10 and 20 are its own, the one at 21
+    # is not: 1 left, 1 right → few strides. The belt's speed (0.9 m/s) is the pass's speed.
+    p = _pass(1, 10, 20, 0, TREADMILL)
+    strides = SimpleNamespace(strides=[_stride("left", 10.0, 30.0, stride_time_s=2.0),
+                                       _stride("right", 20.0, 40.0, stride_time_s=2.0),
+                                       _stride("right", 21.0, 41.0, stride_time_s=2.0)])
+    row = pipeline._pass_summary(p, -1, strides, _zero_angles(50), np.arange(50), 10.0,
+                                 GaitOptions(treadmill_speed_m_s=0.9), {})
+    assert row["status"] == "analysed" and row["reason"] == "" and row["few_strides"] is True
+    assert row["n_strides"] == {"left": 1, "right": 1} and row["speed_m_s"] == 0.9
+    assert (row["direction"], row["mode"], row["start_s"], row["end_s"]) == ("left", TREADMILL, 1.0, 2.0)
+    # overground the same strides take the strides' speeds (none here)
+    row = pipeline._pass_summary(_pass(1, 10, 20, 1), 1, strides, _zero_angles(50), np.arange(50), 10.0,
+                                 GaitOptions(treadmill_speed_m_s=0.9), {})
+    assert np.isnan(row["speed_m_s"]) and row["direction"] == "right"
+
+
+def test_pooled_numbers_at_their_edges():
+    # Two left strides of 0.8 s and one right of 0.9 s: cycle mean (0.8 + 0.8 + 0.9) / 3 = 0.8333 s, under a
+    # second: 120 / 0.8333 = 144 steps/min. Stance 0.5 s and swing 0.3 s left, 0.6 and 0.3 right:
+    # D_ps = sqrt(1.2 / 0.8333) · (0.62 · 0.5 / 0.6 + 0.38 · 0.3 / 0.3) = 1.2 · 0.89667 = 1.076.
+    # The knee angle is the frame number, NaN at 15: the left stride over 2–8 spans 6, the one over 10–18
+    # crosses the NaN (no range); mean 6. No stride ever has a hip range on the right: NaN, without a warning.
+    knee = np.arange(30.0)
+    knee[15] = np.nan
+    angles = {"left_knee_deg": knee, "right_knee_deg": knee, "left_hip_deg": np.zeros(30),
+              "right_hip_deg": np.full(30, np.nan)}
+    strides = [_stride("left", 2.0, 8.0, stride_time_s=0.8, stance_time_s=0.5, swing_time_s=0.3),
+               _stride("left", 10.0, 18.0, stride_time_s=0.8, stance_time_s=0.5, swing_time_s=0.3),
+               _stride("right", 20.0, 29.0, stride_time_s=0.9, stance_time_s=0.6, swing_time_s=0.3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        n = pipeline.gait_numbers(angles, strides, GaitOptions(), treadmill=False)
+    assert n["cadence_steps_per_min"] == pytest.approx(144.0)
+    assert n["phase_symmetry_index"] == pytest.approx(np.sqrt(1.2 / (2.5 / 3)) * (0.62 * 0.5 / 0.6 + 0.38))
+    assert n["phase_symmetry_index"] == pytest.approx(1.0760, abs=1e-4)
+    assert n["knee_rom_deg"]["left"] == 6.0 and n["hip_rom_deg"]["left"] == 0.0
+    assert np.isnan(n["hip_rom_deg"]["right"])
