@@ -315,3 +315,248 @@ def test_the_hand_built_walk_gives_its_numbers_and_every_note(monkeypatch):
         ANKLE_NOTE,
         NO_CAMERA_NOTE,
         "only 4 strides (wanted ≥ 5): treat the averages with care"]
+
+
+def _feet_of(kp):
+    """Heels 20 px behind (+x: the mirrored walker faces left) and toes 40 px ahead of each ankle, 10 px
+    lower (FOOT_POINTS order: left heel, right heel, left toe, right toe), score 1."""
+    feet = np.ones((len(kp), 4, 3))
+    for i, (side, dx) in enumerate((("left", 20.0), ("right", 20.0), ("left", -40.0), ("right", -40.0))):
+        ankle = kp[:, SIDE_JOINTS[side]["ankle"]]
+        feet[:, i, 0], feet[:, i, 1] = ankle[:, 0] + dx, ankle[:, 1] + 10.0
+    return feet
+
+
+def test_foot_points_are_cleaned_with_the_ankles_turned_with_the_floor_and_mirrored_with_the_walk(monkeypatch):
+    # The walker mirrored about x = 1000 px walks left (its one pass has direction −1); the floor is given
+    # as 10°. The foot points' cleaner gets the ankles (x, y of the left then the right ankle) and the
+    # options; the event finder gets the foot points in the camera plane (x, −y), turned by −10° like the
+    # joints, then x mirrored: (−(x cos 10° + y sin 10°), −x sin 10° + y cos 10°) with y = −pixel y.
+    kp = _stick_walker(mirror_about_px=1000.0)
+    feet = _feet_of(kp)
+    seen = _stand_ins(monkeypatch, passes=[Pass(1, 0, WALK_T - 1, 0.0, 3.4, -1, 4.0, OVERGROUND)])
+
+    def clean_feet(feet_tx4x3, ankles, fps, min_score, max_gap_s, cutoff_hz):
+        seen["clean_feet"] = dict(feet=feet_tx4x3, ankles=ankles, fps=fps, min_score=min_score, max_gap_s=max_gap_s,
+                                  cutoff_hz=cutoff_hz)
+        return feet_tx4x3.copy()
+    monkeypatch.setattr(pipeline.clean_mod, "clean_feet", clean_feet)
+    opts = GaitOptions(**LENGTHS, floor_angle_deg=10.0, min_score=0.25, max_gap_s=0.3, cutoff_hz=4.0)
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, opts, feet_tx4x3=feet)
+    got = seen["clean_feet"]
+    np.testing.assert_array_equal(got["feet"], feet)
+    np.testing.assert_array_equal(got["ankles"], kp[:, [SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]], :2])
+    assert (got["fps"], got["min_score"], got["max_gap_s"], got["cutoff_hz"]) == (WALK_FPS, 0.25, 0.3, 4.0)
+    c, s = np.cos(np.radians(10.0)), np.sin(np.radians(10.0))
+    x, y = feet[..., 0], -feet[..., 1]
+    expected = np.stack([-(c * x + s * y), -s * x + c * y], axis=-1)
+    np.testing.assert_allclose(seen["detect"]["feet"], expected, atol=1e-9)
+    assert seen["detect"]["direction"] == 1                      # the joints were mirrored already
+    assert res.summary["event_source"] == {"left": "heel and toe", "right": "heel and toe"}
+    assert res.summary["floor_angle_deg"] == pytest.approx(10.0) and res.summary["floor_angle_source"] == "given"
+    assert res.summary["walking_direction"] == "left"
+    assert "heel strike from the heel, toe off from the toe: on real walks (motion capture) 90 % of toe offs were " \
+           "found within 0.03 s early and 0.18 s late" in res.notes
+    assert ANKLE_NOTE not in res.notes and not any(n.startswith("heel and toe points were given") for n in res.notes)
+
+
+def test_foot_points_found_in_too_few_frames_leave_that_side_to_the_ankle(monkeypatch):
+    # The right heel missing in 8 of the 35 frames: seen in 27 / 35 = 77 % < 80 %, so the right side's events
+    # come from its ankle; then the left toe in 8 more: both sides.
+    kp = _stick_walker()
+    feet = _feet_of(kp)
+    feet[:8, 1] = np.nan
+    _stand_ins(monkeypatch)
+    monkeypatch.setattr(pipeline.clean_mod, "clean_feet", lambda f, *args: f.copy())
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS), feet_tx4x3=feet)
+    assert res.summary["event_source"] == {"left": "heel and toe", "right": "ankle"}
+    assert res.notes[res.notes.index(ANKLE_NOTE) + 1] == ("heel and toe points were given but found in too few frames "
+                                                          "for right: its events come from the ankle")
+    feet[10:18, 2] = np.nan
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS), feet_tx4x3=feet)
+    assert res.summary["event_source"] == {"left": "ankle", "right": "ankle"}
+    assert res.notes[res.notes.index(ANKLE_NOTE) + 1] == ("heel and toe points were given but found in too few frames "
+                                                          "for left and right: its events come from the ankle")
+
+
+def test_the_result_carries_the_tracks_events_curves_and_the_comparisons(monkeypatch):
+    # A known camera with fx = fy = 2 px: the camera plane is (x / 2, −y / 2), the legs 50 + 50 units long,
+    # 0.009 m per unit and 0.009 / 2 = 0.0045 m per pixel. Norms of the hip 3° everywhere against a mean curve
+    # of 0°: a deviation of 3°. The curve comparison (stood in for) searches 0.45 of the 1 s cycle: 4 frames.
+    from gaitpose.gait import similarity as similarity_mod
+    compared = {}
+
+    def similarity(measured, reference, max_lag):
+        compared.update(measured=measured, reference=reference, max_lag=max_lag)
+        return {"lag_frames": 0}
+    monkeypatch.setattr(similarity_mod, "similarity", similarity)
+    seen = _stand_ins(monkeypatch)
+    kp = _stick_walker()
+    norms = {"n_points": 101, "angles": {"hip_deg": {"mean": [3.0] * 101, "sd": [1.0] * 101, "n_curves": 4}}}
+    camera = pipeline.geometry.Camera(fx=2.0, fy=2.0, known=True)
+    ref = {"left_knee_deg": [1] * WALK_T, "no_such_angle": [0.0] * WALK_T}
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS, camera=camera, norms=norms,
+                                                               reference_angles=ref))
+    assert seen["walking_passes"]["leg_length"] == 100.0 and seen["floor_min_span"] == 25.0
+    assert res.fps == WALK_FPS and res.norms is norms
+    np.testing.assert_array_equal(res.keypoints_tx8x3, kp)
+    np.testing.assert_array_equal(res.plane_xy_tx8x2, np.stack([kp[..., 0] / 2, -kp[..., 1] / 2], axis=-1))
+    assert res.events == WALK_EVENTS
+    assert res.angles["left_knee_deg"].tolist() == [0.0] * WALK_T
+    assert res.curves is res.summary["cycle_curves"]
+    assert res.curves["left_hip_deg"] == {"mean": [0.0] * 101, "sd": [0.0] * 101, "n": 2}
+    assert res.summary["deviation_deg"] == {"left_hip_deg": 3.0, "right_hip_deg": 3.0}
+    assert res.summary["metres_per_px"] == pytest.approx(0.0045)
+    assert [x.stride_length_m for x in res.strides.strides] == pytest.approx([0.9] * 4)
+    assert res.summary["similarity"] == {"left_knee_deg": {"lag_frames": 0}}
+    assert compared["max_lag"] == 4 and compared["measured"] is res.angles["left_knee_deg"]
+    assert compared["reference"].dtype == float and compared["reference"].tolist() == [1.0] * WALK_T
+    assert NO_CAMERA_NOTE not in res.notes
+    # at 1 frame/s the cycle is 10 s: 0.45 of it is 4.5 s, and the search stops at 2 s = 2 frames
+    pipeline.analyze_keypoints(kp, 1.0, GaitOptions(**LENGTHS, reference_angles=ref))
+    assert compared["max_lag"] == 2
+
+
+def _on_a_belt(kp, px_per_frame=20.0):
+    """The walker as a camera beside a treadmill sees it: everything carried back px_per_frame each frame."""
+    out = kp.copy()
+    out[..., 0] -= px_per_frame * np.arange(len(kp))[:, None]
+    return out
+
+
+def test_a_treadmill_walk_takes_its_steps_from_the_belt_or_from_the_leg_angles(monkeypatch):
+    # The walker on a belt carrying it back 20 px a frame = 200 px/s = 0.9 m/s at 0.0045 m/px: with the belt's
+    # speed given the footprints move forward with the belt (+0.9 m/s · t), which gives back the walk's own
+    # steps (0.45 m) and strides (0.9 m). The floor is not fitted on a treadmill.
+    tread = [Pass(1, 0, WALK_T - 1, 0.0, 3.4, 0, 0.0, TREADMILL)]
+    seen = _stand_ins(monkeypatch, passes=tread)
+    kp = _on_a_belt(_stick_walker())
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS, direction="right", treadmill_speed_m_s=0.9))
+    s = res.summary
+    assert "floor_min_span" not in seen
+    assert (s["floor_angle_deg"], s["floor_angle_source"]) == (
+        0.0, "assumed level (treadmill: no footprints to fit; give --floor-angle)")
+    assert s["mode"] == "treadmill" and s["step_length_method"] == "footprints on the belt (--treadmill-speed)"
+    assert [x.step_length_m for x in res.strides.strides][1:] == pytest.approx([0.45] * 3)
+    assert [x.stride_length_m for x in res.strides.strides] == pytest.approx([0.9] * 4)
+    assert s["speed_m_s"] == 0.9 and s["passes"][0]["speed_m_s"] == 0.9
+    assert res.forward_m["left"][12:19] == pytest.approx(0.9 + 0.09 * np.arange(12, 19) - 0.09 * np.arange(12, 19))
+    assert not any(n.startswith("pass 1 (") for n in res.notes)
+    # without the belt's speed: the paper's step length from the leg angles (0 for vertical legs), no stride
+    # length or speed; the hips stayed in place, and the facing comes from --direction
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS, direction="right"))
+    s = res.summary
+    assert s["step_length_method"] == "paper D_sl (treadmill without --treadmill-speed)"
+    assert [x.step_length_m for x in res.strides.strides] == [0.0] * 4
+    assert np.isnan(s["stride_length_m"]["mean"]) and np.isnan(s["speed_m_s"])
+    assert ("pass 1 (0.00–3.40 s): the hips stayed in place in the image (a treadmill, or a camera that follows the "
+            "walker, where a turn cannot be seen from the hips); facing from --direction") in res.notes
+
+
+def test_passes_each_few_or_skipped_are_said_and_only_the_analysed_set_the_direction(monkeypatch):
+    # Passes over rows 0–12, 13–29 (both right) and 30–34 (left). Joined with one missing row between them,
+    # the rows' events sit one position later in the second pass and two in the third (the event finder's
+    # positions below). Pass 1 holds the left stride 2 → 12 (toe off 8), pass 2 the right one 17 → 27 (toe
+    # off 23), pass 3 no heel strike. A right heel strike at row 1 pairs with the one at 7 across a missing
+    # right ankle (row 5): dropped.
+    passes = [Pass(1, 0, 12, 0.0, 1.2, 1, 2.0, OVERGROUND), Pass(2, 13, 29, 1.3, 2.9, 1, 2.0, OVERGROUND),
+              Pass(3, 30, 34, 3.0, 3.4, -1, 1.0, OVERGROUND)]
+    joined_events = {"left": {"heel_strike": [2.0, 12.0, 23.0], "toe_off": [8.0, 19.0, 29.0]},
+                     "right": {"heel_strike": [1.0, 7.0, 18.0, 28.0], "toe_off": [3.0, 14.0, 24.0, 35.0]}}
+    _stand_ins(monkeypatch, passes=passes, events=joined_events)
+    kp = _stick_walker()
+    kp[5, SIDE_JOINTS["right"]["ankle"], :2] = np.nan
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions())
+    assert res.events["right"] == {"heel_strike": [1.0, 7.0, 17.0, 27.0], "toe_off": [3.0, 13.0, 23.0, 33.0]}
+    assert [(x.side, x.start_frame) for x in res.strides.strides] == [("left", 2.0), ("right", 17.0)]
+    s = res.summary
+    assert s["walking_direction"] == "right" and s["few_strides"] is True
+    assert [(r["status"], r["direction"]) for r in s["passes"]] == [("analysed", "right"), ("analysed", "right"),
+                                                                      ("skipped", "left")]
+    assert s["step_length_method"] == "none (give --height-m or --thigh-m/--shank-m)" and res.forward_m is None
+    assert "metres_per_px" not in s
+    assert res.notes == [
+        ANKLE_NOTE,
+        "no body height or segment lengths: lengths and speed not computed",
+        "only 2 strides (wanted ≥ 3): treat the averages with care",
+        "dropped right stride at 0.10 s: missing keypoints inside the stride",
+        "pass 1 (0.00–1.20 s): few strides (1 left, 0 right)",
+        "pass 2 (1.30–2.90 s): few strides (0 left, 1 right)",
+        "pass 3 (3.00–3.40 s) skipped: no complete stride (0 heel strikes in 0.4 s)"]
+
+
+def test_a_stride_over_a_missing_ankle_is_dropped_and_said(monkeypatch):
+    # The left ankle missing at row 15, inside the left stride 12 → 22 (the pelvis is still seen there): one
+    # left stride is left, under the two a pass should have
+    _stand_ins(monkeypatch)
+    kp = _stick_walker()
+    kp[15, SIDE_JOINTS["left"]["ankle"], :2] = np.nan
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS, camera=pipeline.geometry.Camera(known=True)))
+    assert [(x.side, x.start_frame) for x in res.strides.strides] == [("left", 2.0), ("right", 7.0), ("right", 17.0)]
+    assert res.notes == [ANKLE_NOTE, "dropped left stride at 1.20 s: missing keypoints inside the stride",
+                         "pass 1 (0.00–3.40 s): few strides (1 left, 2 right)"]
+
+
+def test_no_pass_or_one_stride_is_one_line_with_its_hints(monkeypatch):
+    # 35 frames × 8 joints all found, 140 of them scored low: 50 % > 30 %
+    report = CleaningReport(low_score_points=140)
+    _stand_ins(monkeypatch, report=report, passes=[], left_out=["moving left 0.10–0.20 s: too short",
+                                                                 "moving right 3.00–3.10 s: too short"])
+    with pytest.raises(pipeline.GaitposeError) as err:
+        pipeline.analyze_keypoints(_stick_walker(), WALK_FPS, GaitOptions(min_score=0.4))
+    assert str(err.value) == (
+        "keypoints: fewer than two strides found (0; no walking pass found: moving left 0.10–0.20 s: too short; moving "
+        "right 3.00–3.10 s: too short); the walk is too short or the legs were not tracked; 50 % of the detected joints "
+        "scored below --min-score 0.4 (a lower --min-score keeps them)")
+    # one pass with a single stride (the left one 2 → 12; the right heel strikes have no toe off between)
+    one = {"left": {"heel_strike": [2.0, 12.0], "toe_off": [8.0]}, "right": {"heel_strike": [7.0, 17.0], "toe_off": []}}
+    _stand_ins(monkeypatch, report=report, events=one)
+    with pytest.raises(pipeline.GaitposeError) as err:
+        pipeline.analyze_keypoints(_stick_walker(), WALK_FPS, GaitOptions())
+    assert str(err.value) == (
+        "keypoints: fewer than two strides found (1; passes: 1 at 0.00–3.40 s right); the walk is too short or the legs "
+        "were not tracked; 50 % of the detected joints scored below --min-score 0.3 (a lower --min-score keeps them)")
+
+
+def test_the_body_scale_handed_to_the_cleaner(monkeypatch):
+    # The median hip–ankle distance of the raw keypoints: 200 px (the scores, 1 and 0.9, are no coordinate);
+    # 0.2 for keypoints in units of 1000 px; 1.0 where there is none: hips and ankles never in the same frame,
+    # or at the same point (0).
+    seen = _stand_ins(monkeypatch)
+
+    def clean(kp, fps, min_score, max_gap_s, cutoff_hz, body_scale):
+        seen["body_scale"], seen["kp_dtype"] = body_scale, kp.dtype
+        raise _Stop
+    monkeypatch.setattr(pipeline.clean_mod, "clean_keypoints", clean)
+    kp = _stick_walker()
+
+    def body_scale(points, fps=WALK_FPS):
+        with pytest.raises(_Stop):
+            pipeline.analyze_keypoints(points, fps)
+        return seen["body_scale"]
+    assert body_scale(kp) == 200.0
+    scaled = kp.copy()
+    scaled[..., :2] /= 1000.0
+    assert body_scale(scaled) == pytest.approx(0.2)
+    apart = kp.copy()
+    hips = [SIDE_JOINTS[s]["hip"] for s in SIDES]
+    ankles = [SIDE_JOINTS[s]["ankle"] for s in SIDES]
+    apart[:10, hips] = np.nan
+    apart[10:, ankles] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)          # numpy: a median of no value
+        assert body_scale(apart) == 1.0
+    same = kp.copy()
+    same[:, ankles, :2] = same[:, hips, :2]
+    assert body_scale(same) == 1.0
+    # whole pixels as integers are analysed as floats; a frame rate under 1 frame/s is still a frame rate
+    assert body_scale(np.round(kp).astype(int), fps=0.5) == 200.0 and seen["kp_dtype"] == np.float64
+
+
+def test_points_without_a_score_count_as_found(monkeypatch):
+    # a tool that gives no score (NaN) for a point it found: every joint is usable
+    _stand_ins(monkeypatch)
+    kp = _stick_walker()
+    kp[..., 2] = np.nan
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS))
+    assert res.summary["n_strides"] == {"left": 2, "right": 2}
