@@ -561,3 +561,14 @@ def test_points_without_a_score_count_as_found(monkeypatch):
     kp[..., 2] = np.nan
     res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS))
     assert res.summary["n_strides"] == {"left": 2, "right": 2}
+
+
+def test_side_statistics_of_two_values_and_of_none_without_a_warning():
+    # left 1, right 3: population SD of the two 1.0; a side without values is NaN, and numpy is never asked
+    # for the mean of nothing (its RuntimeWarning would reach the user's terminal)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = pipeline._side_stat({"left": [1.0], "right": [3.0]})
+        assert s == {"left": 1.0, "right": 3.0, "mean": 2.0, "sd": 1.0}
+        empty = pipeline._side_stat({"left": [], "right": []})
+    assert all(np.isnan(v) for v in empty.values())
