@@ -572,3 +572,32 @@ def test_side_statistics_of_two_values_and_of_none_without_a_warning():
         assert s == {"left": 1.0, "right": 3.0, "mean": 2.0, "sd": 1.0}
         empty = pipeline._side_stat({"left": [], "right": []})
     assert all(np.isnan(v) for v in empty.values())
+
+
+def test_a_pass_starts_where_the_whole_body_is_in_view():
+    # Hips (and the body over them) moving right 0.1 units a frame at 10 fps: 1 leg length (1 unit) a second,
+    # steady from the first frame to the last (39). The ankles are not found in frames 0–4: the pass starts at
+    # frame 5 (0.5 s) and travels 3.9 − 0.5 = 3.4 leg lengths.
+    n = 40
+    xy = np.zeros((n, 8, 2))
+    x = 0.1 * np.arange(n)
+    for s in SIDES:
+        j = SIDE_JOINTS[s]
+        for part, y in (("shoulder", 1.5), ("hip", 1.0), ("knee", 0.5), ("ankle", 0.0)):
+            xy[:, j[part], 0], xy[:, j[part], 1] = x, y
+        xy[:5, j["ankle"]] = np.nan
+    (p,) = pipeline.walking_passes(xy, 10.0, 1.0, GaitOptions()).passes
+    assert (p.index, p.start_frame, p.end_frame, p.direction, p.mode) == (1, 5, 39, 1, OVERGROUND)
+    assert (p.start_s, p.end_s, p.travel_legs) == pytest.approx((0.5, 3.9, 3.4))
+
+
+def test_a_child_under_a_metre_and_a_segment_never_seen():
+    # Winter (2009) ratios for a child of 0.95 m: thigh 0.245 · 0.95 = 0.23275 m, shank 0.246 · 0.95 = 0.2337 m
+    thigh, shank = pipeline.segment_lengths(GaitOptions(height_m=0.95))
+    assert thigh == {"left": pytest.approx(0.23275), "right": pytest.approx(0.23275)}
+    assert shank == {"left": pytest.approx(0.2337), "right": pytest.approx(0.2337)}
+    # joints never both found: NaN, without numpy's warning about the median of nothing
+    xy = np.array([[[np.nan, np.nan], [1.0, 1.0]], [[0.0, 0.0], [np.nan, np.nan]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(pipeline._median_length(xy, 0, 1))
