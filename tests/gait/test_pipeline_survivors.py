@@ -300,6 +300,8 @@ def test_the_hand_built_walk_gives_its_numbers_and_every_note(monkeypatch):
     assert s["metres_per_px"] == pytest.approx(0.0045) and s["step_length_method"] == "footprints"
     assert s["floor_angle_deg"] == 0.0 and s["floor_angle_source"] == "assumed level"
     assert s["event_source"] == {"left": "ankle", "right": "ankle"} and s["few_strides"] is False
+    assert (s["fps"], s["n_frames"], s["mode"], s["walking_direction"]) == (WALK_FPS, WALK_T, "overground", "right")
+    assert s["thigh_m"] == {"left": 0.45, "right": 0.45} and s["shank_m"] == {"left": 0.45, "right": 0.45}
     assert res.frames.tolist() == frames.tolist()
     (row,) = s["passes"]
     assert (row["start_frame"], row["end_frame"], row["status"], row["few_strides"]) == (100, 134, "analysed", False)
@@ -328,8 +330,8 @@ def _feet_of(kp):
 
 
 def test_foot_points_are_cleaned_with_the_ankles_turned_with_the_floor_and_mirrored_with_the_walk(monkeypatch):
-    # The walker mirrored about x = 1000 px walks left (its one pass has direction −1); the floor is given
-    # as 10°. The foot points' cleaner gets the ankles (x, y of the left then the right ankle) and the
+    # The walker mirrored about x = 1000 px walks left (its one pass has direction −1, as --direction says:
+    # nothing to note); the floor is given as 10°. The foot points' cleaner gets the ankles (x, y of the left then the right ankle) and the
     # options; the event finder gets the foot points in the camera plane (x, −y), turned by −10° like the
     # joints, then x mirrored: (−(x cos 10° + y sin 10°), −x sin 10° + y cos 10°) with y = −pixel y.
     kp = _stick_walker(mirror_about_px=1000.0)
@@ -341,9 +343,10 @@ def test_foot_points_are_cleaned_with_the_ankles_turned_with_the_floor_and_mirro
                                   cutoff_hz=cutoff_hz)
         return feet_tx4x3.copy()
     monkeypatch.setattr(pipeline.clean_mod, "clean_feet", clean_feet)
-    opts = GaitOptions(**LENGTHS, floor_angle_deg=10.0, min_score=0.25, max_gap_s=0.3, cutoff_hz=4.0)
-    res = pipeline.analyze_keypoints(kp, WALK_FPS, opts, feet_tx4x3=feet)
+    opts = GaitOptions(**LENGTHS, floor_angle_deg=10.0, min_score=0.25, max_gap_s=0.3, cutoff_hz=4.0, direction="left")
+    res = pipeline.analyze_keypoints(kp, WALK_FPS, opts, feet_tx4x3=feet.astype(int))   # whole pixels, as integers
     got = seen["clean_feet"]
+    assert got["feet"].dtype == np.float64
     np.testing.assert_array_equal(got["feet"], feet)
     np.testing.assert_array_equal(got["ankles"], kp[:, [SIDE_JOINTS["left"]["ankle"], SIDE_JOINTS["right"]["ankle"]], :2])
     assert (got["fps"], got["min_score"], got["max_gap_s"], got["cutoff_hz"]) == (WALK_FPS, 0.25, 0.3, 4.0)
@@ -358,6 +361,7 @@ def test_foot_points_are_cleaned_with_the_ankles_turned_with_the_floor_and_mirro
     assert "heel strike from the heel, toe off from the toe: on real walks (motion capture) 90 % of toe offs were " \
            "found within 0.03 s early and 0.18 s late" in res.notes
     assert ANKLE_NOTE not in res.notes and not any(n.startswith("heel and toe points were given") for n in res.notes)
+    assert not any(n.startswith("--direction") for n in res.notes)
 
 
 def test_foot_points_found_in_too_few_frames_leave_that_side_to_the_ankle(monkeypatch):
@@ -390,7 +394,7 @@ def test_the_result_carries_the_tracks_events_curves_and_the_comparisons(monkeyp
         compared.update(measured=measured, reference=reference, max_lag=max_lag)
         return {"lag_frames": 0}
     monkeypatch.setattr(similarity_mod, "similarity", similarity)
-    seen = _stand_ins(monkeypatch)
+    seen = _stand_ins(monkeypatch, floor=0.0)          # the floor fitted level
     kp = _stick_walker()
     norms = {"n_points": 101, "angles": {"hip_deg": {"mean": [3.0] * 101, "sd": [1.0] * 101, "n_curves": 4}}}
     camera = pipeline.geometry.Camera(fx=2.0, fy=2.0, known=True)
@@ -399,6 +403,7 @@ def test_the_result_carries_the_tracks_events_curves_and_the_comparisons(monkeyp
                                                                reference_angles=ref))
     assert seen["walking_passes"]["leg_length"] == 100.0 and seen["floor_min_span"] == 25.0
     assert res.fps == WALK_FPS and res.norms is norms
+    assert (res.summary["floor_angle_deg"], res.summary["floor_angle_source"]) == (0.0, "estimated from the ankles at rest")
     np.testing.assert_array_equal(res.keypoints_tx8x3, kp)
     np.testing.assert_array_equal(res.plane_xy_tx8x2, np.stack([kp[..., 0] / 2, -kp[..., 1] / 2], axis=-1))
     assert res.events == WALK_EVENTS
@@ -488,13 +493,17 @@ def test_passes_each_few_or_skipped_are_said_and_only_the_analysed_set_the_direc
 
 def test_a_stride_over_a_missing_ankle_is_dropped_and_said(monkeypatch):
     # The left ankle missing at row 15, inside the left stride 12 → 22 (the pelvis is still seen there): one
-    # left stride is left, under the two a pass should have
-    _stand_ins(monkeypatch)
+    # left stride is left, under the two a pass should have. The labels agreed on exactly 75 % of frames (not
+    # under the 75 % that makes the left/right note); one stretch of movement was not a pass.
+    _stand_ins(monkeypatch, report=CleaningReport(ankle_label_agreement=0.75),
+               left_out=["moving left 3.10–3.40 s: the hips travelled 0.30 leg lengths (a pass needs 1)"])
     kp = _stick_walker()
     kp[15, SIDE_JOINTS["left"]["ankle"], :2] = np.nan
     res = pipeline.analyze_keypoints(kp, WALK_FPS, GaitOptions(**LENGTHS, camera=pipeline.geometry.Camera(known=True)))
     assert [(x.side, x.start_frame) for x in res.strides.strides] == [("left", 2.0), ("right", 7.0), ("right", 17.0)]
-    assert res.notes == [ANKLE_NOTE, "dropped left stride at 1.20 s: missing keypoints inside the stride",
+    assert res.notes == ["1 stretch of movement not taken as passes: moving left 3.10–3.40 s: the hips travelled "
+                         "0.30 leg lengths (a pass needs 1)",
+                         ANKLE_NOTE, "dropped left stride at 1.20 s: missing keypoints inside the stride",
                          "pass 1 (0.00–3.40 s): few strides (1 left, 2 right)"]
 
 
