@@ -296,6 +296,7 @@ def test_the_hand_built_walk_gives_its_numbers_and_every_note(monkeypatch):
     # the legs are vertical: every hip and knee angle 0, so the leg reach and the paper's step length are 0
     assert s["step_length_paper_m"]["mean"] == 0.0 and s["knee_rom_deg"]["left"] == 0.0
     assert s["phase_symmetry_index"] == pytest.approx(np.sqrt(1.2))
+    assert s["symmetry_ratio"] == {"stance": 1.0, "swing": 1.0, "step_length": pytest.approx(1.0)}
     assert res.forward_m["left"][12:19] == pytest.approx([0.9] * 7)    # 200 px · 0.0045 m/px
     assert s["metres_per_px"] == pytest.approx(0.0045) and s["step_length_method"] == "footprints"
     assert s["floor_angle_deg"] == 0.0 and s["floor_angle_source"] == "assumed level"
@@ -610,3 +611,14 @@ def test_a_child_under_a_metre_and_a_segment_never_seen():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert np.isnan(pipeline._median_length(xy, 0, 1))
+
+
+def test_a_stride_far_from_the_median_is_dropped_and_said(monkeypatch):
+    # The left foot's third heel strike at row 32 instead of 22, its toe off at 28 missing: the left stride
+    # 12 → 32 (toe off 18) takes 2.0 s, over 1.5 × the median 1.0 s of the four
+    events = {"left": {"heel_strike": [2.0, 12.0, 32.0], "toe_off": [8.0, 18.0]},
+              "right": WALK_EVENTS["right"]}
+    _stand_ins(monkeypatch, events=events)
+    res = pipeline.analyze_keypoints(_stick_walker(), WALK_FPS, GaitOptions(min_strides=1))
+    assert [(x.side, x.start_frame) for x in res.strides.strides] == [("left", 2.0), ("right", 7.0), ("right", 17.0)]
+    assert "dropped left stride at 1.20 s: stride time 2.00 s far from the median 1.00 s" in res.notes
