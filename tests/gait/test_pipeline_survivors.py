@@ -622,3 +622,15 @@ def test_a_stride_far_from_the_median_is_dropped_and_said(monkeypatch):
     res = pipeline.analyze_keypoints(_stick_walker(), WALK_FPS, GaitOptions(min_strides=1))
     assert [(x.side, x.start_frame) for x in res.strides.strides] == [("left", 2.0), ("right", 7.0), ("right", 17.0)]
     assert "dropped left stride at 1.20 s: stride time 2.00 s far from the median 1.00 s" in res.notes
+
+
+def test_the_outputs_are_written_by_the_report_writers_into_the_folder_given(monkeypatch, tmp_path):
+    # write_gait_outputs hands the result, the folder (a str made a Path) and the session heading the report
+    # to gaitpose.report.writers.write_all, which writes every file (tests/report); nothing else is written
+    from gaitpose.report import writers
+    handed = []
+    monkeypatch.setattr(writers, "write_all", lambda result, out_dir, session=None: handed.append((result, out_dir, session)))
+    result, session = object(), {"subject": "S1"}
+    pipeline.write_gait_outputs(result, str(tmp_path / "out"), session)
+    assert handed == [(result, tmp_path / "out", session)] and isinstance(handed[0][1], type(tmp_path))
+    assert not (tmp_path / "out").exists()
