@@ -634,3 +634,23 @@ def test_the_outputs_are_written_by_the_report_writers_into_the_folder_given(mon
     pipeline.write_gait_outputs(result, str(tmp_path / "out"), session)
     assert handed == [(result, tmp_path / "out", session)] and isinstance(handed[0][1], type(tmp_path))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_heel_strike_whose_toe_off_is_in_the_next_pass_has_no_footprint(monkeypatch):
+    # Pass 1 over rows 0–24 (right), pass 2 over rows 27–34 walking back (left: its x mirrored), no heel strike
+    # in it. The left heel strike at row 22 has its next toe off only at row 34, in pass 2. Taken over rows
+    # 22–34, its stance would read the walk back: the slowest third of those frames' speeds (rows 23, 33, 34:
+    # 0 px a frame) puts the footprint at the mirrored −600 px, and the stride 12 → 22 at (−600 − 200) px ·
+    # 0.0045 = −3.6 m, dropped as "not forward" (what a walk there and back showed). Per pass it has no
+    # footprint: that stride has no length, and nothing is dropped. The other two strides keep their 0.9 m.
+    passes = [Pass(1, 0, 24, 0.0, 2.4, 1, 3.0, OVERGROUND), Pass(2, 27, 34, 2.7, 3.4, -1, 1.5, OVERGROUND)]
+    joined_events = {"left": {"heel_strike": [2.0, 12.0, 22.0], "toe_off": [8.0, 18.0, 33.0]},
+                     "right": {"heel_strike": [7.0, 17.0], "toe_off": [3.0, 13.0, 23.0]}}
+    _stand_ins(monkeypatch, passes=passes, events=joined_events)
+    res = pipeline.analyze_keypoints(_stick_walker(), WALK_FPS, GaitOptions(**LENGTHS))
+    assert res.events["left"]["toe_off"] == [8.0, 18.0, 34.0]
+    lengths = {(x.side, x.start_frame): x.stride_length_m for x in res.strides.strides}
+    assert lengths[("left", 2.0)] == pytest.approx(0.9) and lengths[("right", 7.0)] == pytest.approx(0.9)
+    assert np.isnan(lengths[("left", 12.0)])
+    assert not any(n.startswith("dropped") for n in res.notes)
+    assert res.summary["stride_length_m"]["mean"] == pytest.approx(0.9)
