@@ -238,7 +238,7 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
                 s.step_length_m = s.step_length_paper_m
             step_method = "paper D_sl (treadmill without --treadmill-speed)"
         else:
-            st.add_lengths(strides, st.footprints(forward_m, ev, fps), paper, fps)
+            st.add_lengths(strides, _footprints_in_passes(forward_m, ev, segmentation.passes, fps), paper, fps)
             step_method = "footprints" + (" on the belt (--treadmill-speed)" if treadmill else "")
         if not options.camera.known:
             notes.append("no --camera: principal point unknown, step lengths assume the camera axis is at the image origin")
@@ -387,6 +387,18 @@ def _events_in_passes(xy_fwd_tx8x2: np.ndarray, passes: list[passes_mod.Pass], f
 def _events_within(events: dict[str, dict[str, list[float]]], first: int, last: int) -> dict[str, dict[str, list[float]]]:
     return {side: {kind: [f for f in frames if first <= f <= last] for kind, frames in kinds.items()}
             for side, kinds in events.items()}
+
+
+def _footprints_in_passes(forward_m: dict[str, np.ndarray], events: dict[str, dict[str, list[float]]],
+                          passes: list[passes_mod.Pass], fps: float) -> dict[str, list[tuple[float, float]]]:
+    """st.footprints of each pass from its own events, in time order. A heel strike whose toe off is found only
+    in a later pass (the walker stopped, turned or left the view first) has no footprint, as it has no stride:
+    its stance would run over the turn into the walk back, whose x is mirrored."""
+    out: dict[str, list[tuple[float, float]]] = {s: [] for s in SIDES}
+    for p in passes:
+        for side, prints in st.footprints(forward_m, _events_within(events, p.start_frame, p.end_frame), fps).items():
+            out[side] += prints
+    return out
 
 
 def _passes_text(passes: list[passes_mod.Pass]) -> str:
