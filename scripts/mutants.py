@@ -58,6 +58,7 @@ MODULES: dict[str, list[str]] = {
     "gait/passes.py": ["tests/gait/test_passes.py", "tests/gait/test_passes_edges.py",
                        "tests/gait/test_passes_pipeline.py"],
     "gait/pipeline.py": ["tests/gait/test_pipeline_edges.py", "tests/gait/test_pipeline_survivors.py",
+                         "tests/gait/test_rhythm.py",
                          "tests/gait/test_passes_pipeline.py",
                          "tests/gait/test_feet.py", "tests/gait/test_similarity.py", "tests/gait/test_properties.py",
                          "tests/gait/test_truth.py", "tests/gait/test_accuracy_and_cli.py"],
