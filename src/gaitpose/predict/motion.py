@@ -74,11 +74,12 @@ def iou(a: Box, b: Box) -> float:
 
 
 def link_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, link_gap_s: float = 0.5) -> list[dict[int, Box]]:
-    """Greedy frame-to-frame linking, largest regions first: a region joins the open track whose last
-    box it overlaps most (intersection over union); failing any overlap, the one whose last box centre is nearest and within that
-    box's larger side. Tracks unmatched for longer than `link_gap_s` end. (Overlap first: a walker
-    near the camera has a box as tall as the frame, and by distance alone any small region in reach
-    of its centre, a reflection in a mirror or a moving shadow, would compete for its track.)"""
+    """Greedy frame-to-frame linking, largest regions first: of the open tracks whose last box centre is
+    within that box's larger side, a region joins the one whose last box it overlaps most (intersection
+    over union), failing any overlap the nearest. Tracks unmatched for longer than `link_gap_s` end.
+    (Overlap first: a walker near the camera has a box as tall as the frame, and by distance alone any
+    small region in reach of its centre, a reflection in a mirror or a moving shadow, would compete for
+    its track.)"""
     tracks: list[dict[int, Box]] = []
     open_tracks: list[int] = []
     max_gap = max(1, int(round(link_gap_s * fps)))
@@ -87,7 +88,7 @@ def link_tracks(boxes_by_frame: dict[int, list[Box]], fps: float, link_gap_s: fl
         taken: set[int] = set()
         for box in sorted(boxes_by_frame[frame], key=lambda b: -b[2] * b[3]):
             c = _centre(box)
-            best, best_key = None, (0.0, -np.inf)
+            best, best_key = None, (0.0, 0.0)
             for t in open_tracks:
                 if t in taken:
                     continue
