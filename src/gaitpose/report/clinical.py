@@ -85,6 +85,10 @@ def _png_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+def _jpeg_uri(jpeg: bytes) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
+
+
 def header_rows(a: Analysis) -> list[tuple[str, str]]:
     """(label, text) of the header: who, when, what was filmed and what measured it."""
     s, rec, ses = a.summary, a.analysis, a.session
@@ -193,8 +197,8 @@ def people_section(a: Analysis) -> str:
                    + (" (analysed)" if p.get("analysed") else ""))
         name = p.get("thumbnail")
         path = a.folder / str(name) if name and Path(str(name)).name == name else None
-        image = (f'<img alt="{_e(caption)} ({_e(name)})" src="data:image/jpeg;base64,'
-                 f'{base64.b64encode(path.read_bytes()).decode()}">' if path is not None and path.is_file() else "")
+        image = (f'<img alt="{_e(caption)} ({_e(name)})" src="{_jpeg_uri(path.read_bytes())}">'
+                 if path is not None and path.is_file() else "")
         figures.append(f"<figure>{image}<figcaption>{_e(caption)}</figcaption></figure>")
     analysed = a.analysis.get("person_analysed")
     return (f"<h2>People in the video</h2>\n<p>{len(people)} people were seen walking; person {_e(analysed)} was "
@@ -495,7 +499,7 @@ def render_report(a: Analysis, video: str | Path | None = None) -> str:
     stills = still_frames(video_path, a.folder, a.events) if video_path is not None else []
     if stills:
         stills_html = "<div class=stills>" + "".join(
-            f'<figure><img alt="{_e(c)}" src="data:image/jpeg;base64,{base64.b64encode(j).decode()}">'
+            f'<figure><img alt="{_e(c)}" src="{_jpeg_uri(j)}">'
             f"<figcaption>{_e(c)}</figcaption></figure>" for c, j in stills) + "</div>"
     else:
         stills_html = "<p>No still frames: " + ("the video was not found." if video_path else
