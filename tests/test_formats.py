@@ -14,7 +14,7 @@ import pytest
 
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import (KEYPOINT_COLUMNS, read_keypoints_csv, write_bytes_atomic, write_csv_atomic,
-                              write_json_atomic, write_keypoints_csv, write_text_atomic)
+                              write_json_atomic, write_keypoints_csv, write_lines_atomic, write_text_atomic)
 
 
 def test_failed_rename_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
@@ -27,11 +27,51 @@ def test_failed_rename_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monk
 
     monkeypatch.setattr(os, "replace", refuse)
     for write in (lambda: write_json_atomic(target, {"cadence": 1.0}), lambda: write_bytes_atomic(target, b"x" * 10),
-                  lambda: write_csv_atomic(target, ["a"], [[1]]), lambda: write_text_atomic(target, "new")):
+                  lambda: write_csv_atomic(target, ["a"], [[1]]), lambda: write_text_atomic(target, "new"),
+                  lambda: write_lines_atomic(target, ["new\n"])):
         with pytest.raises(OSError, match="disk full"):
             write()
         assert target.read_bytes() == old
         assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
+
+
+def test_rows_failing_half_way_keep_the_old_file(tmp_path):
+    # Rows are streamed into the temporary file: a generator that fails after some rows were written must
+    # leave the old file whole and remove the temporary one.
+    target = tmp_path / "angles.csv"
+    target.write_text("old\n")
+
+    def rows():
+        for i in range(1000):
+            yield [i, i / 30]
+        raise RuntimeError("the analysis failed")
+
+    for write in (lambda: write_csv_atomic(target, ["frame", "time_s"], rows()),
+                  lambda: write_lines_atomic(target, (f"{row[0]}\n" for row in rows()))):
+        with pytest.raises(RuntimeError, match="analysis failed"):
+            write()
+        assert target.read_text() == "old\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["angles.csv"]
+
+
+def test_long_files_are_streamed_not_held(tmp_path):
+    # 100,000 rows of about 30 characters (3 MB of text): holding them, or the text, costs more than 3 MB
+    # (a str of them alone is 3 MB); streaming holds one row and the file's buffer.
+    import tracemalloc
+
+    rows = ([i, i / 30, 0.5, "left"] for i in range(100_000))
+    lines = (f"{i}\t{i / 30:.6f}\t0.500000\tleft\n" for i in range(100_000))
+    tracemalloc.start()
+    try:
+        write_csv_atomic(tmp_path / "a.csv", ["frame", "time_s", "score", "side"], rows)
+        _, csv_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        write_lines_atomic(tmp_path / "a.mot", lines)
+        _, lines_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (tmp_path / "a.csv").stat().st_size > 2_500_000 and (tmp_path / "a.mot").stat().st_size > 2_500_000
+    assert csv_peak < 500_000 and lines_peak < 500_000
 
 
 def test_write_interrupted_by_the_user_keeps_the_old_file(tmp_path):

@@ -7,13 +7,13 @@ appears complete or not at all.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -51,14 +51,18 @@ PASS_COLUMNS: tuple[str, ...] = (
 EVENT_NAMES: tuple[str, ...] = ("heel_strike", "toe_off")
 
 
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+@contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
+    """An open temporary file in `path`'s folder, renamed to `path` when the block ends without an
+    error and removed otherwise: the file appears complete or not at all. Writing through it streams,
+    so a long recording's rows are never all held in memory (issue 16: memory flat in the length)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **text) as f:
+            yield f
         os.chmod(tmp, 0o644)                      # mkstemp creates 0600
         os.replace(tmp, path)
     except BaseException:
@@ -67,8 +71,21 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+    with atomic_file(path) as f:
+        f.write(data)
+
+
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_lines_atomic(path: str | os.PathLike, lines: Iterable[str]) -> None:
+    """Write text lines (each ending in its own newline) one by one, atomically."""
+    with atomic_file(path, "w") as f:
+        for line in lines:
+            f.write(line)
 
 
 def _cell(value: Any) -> str:
@@ -84,14 +101,13 @@ def _cell(value: Any) -> str:
 
 def write_csv_atomic(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write a CSV with a header; NaN/None become empty cells."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        if len(row) != len(columns):
-            raise ValueError(f"row has {len(row)} cells, header has {len(columns)}")
-        writer.writerow([_cell(v) for v in row])
-    write_text_atomic(path, buf.getvalue())
+    with atomic_file(path, "w") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            if len(row) != len(columns):
+                raise ValueError(f"row has {len(row)} cells, header has {len(columns)}")
+            writer.writerow([_cell(v) for v in row])
 
 
 def _json_default(obj: Any) -> Any:
@@ -136,14 +152,15 @@ def write_keypoints_csv(path: str | os.PathLike, keypoints_tx8x3: np.ndarray, fp
     frames = list(range(len(kp))) if frames is None else list(frames)
     stamps = [f / fps for f in frames] if times_s is None else \
         [t if math.isfinite(t) else f / fps for f, t in zip(frames, np.asarray(times_s, float))]
-    rows = []
-    for frame, time_s, joints in zip(frames, stamps, kp):
-        row: list[Any] = [int(frame), time_s]
-        for x, y, s in joints:
-            found = math.isfinite(x) and math.isfinite(y)
-            row += [x, y, s] if found else [None, None, None]
-        rows.append(row)
-    write_csv_atomic(path, columns, rows)
+
+    def rows() -> Iterator[list[Any]]:
+        for frame, time_s, joints in zip(frames, stamps, kp):
+            row: list[Any] = [int(frame), time_s]
+            for x, y, s in joints:
+                found = math.isfinite(x) and math.isfinite(y)
+                row += [x, y, s] if found else [None, None, None]
+            yield row
+    write_csv_atomic(path, columns, rows())
 
 
 def read_keypoints_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ import pytest
 
 from gaitpose.formats import ANGLE_COLUMNS
 from gaitpose.gait.readers import read_trc
-from gaitpose.report.writers import mot_text, trc_text
+from gaitpose.report.writers import mot_lines, trc_lines
 from gaitpose.skeleton import JOINTS
 
 
@@ -27,7 +27,7 @@ def _result() -> SimpleNamespace:
 
 def test_trc_in_metres_by_hand_and_read_back():
     result = _result()
-    text = trc_text(result, metres_per_px=0.002)
+    text = "".join(trc_lines(result, metres_per_px=0.002))
     lines = text.split("\n")
     assert lines[0] == "PathFileType\t4\t(X/Y/Z)\tkeypoints.trc"
     assert lines[2].split("\t") == ["25", "25", "3", "8", "m", "25", "1", "3"]
@@ -62,13 +62,13 @@ def _read(text: str):
 
 
 def test_trc_in_pixels_without_a_scale():
-    lines = trc_text(_result(), metres_per_px=None).split("\n")
+    lines = "".join(trc_lines(_result(), metres_per_px=None)).split("\n")
     assert lines[2].split("\t")[4] == "px"
     assert lines[6].split("\t")[:5] == ["1", "0.000000", "0", "-200", "0"]
 
 
 def test_mot_by_hand():
-    lines = mot_text(_result()).split("\n")
+    lines = "".join(mot_lines(_result())).split("\n")
     cols = ["time"] + list(ANGLE_COLUMNS[2:])
     assert lines[:7] == ["angles.mot", "version=1", "nRows=3", f"nColumns={len(cols)}", "inDegrees=yes", "endheader",
                          "\t".join(cols)]

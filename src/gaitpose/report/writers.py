@@ -1,17 +1,17 @@
-"""The `gaitpose gait` output folder (SPEC §9). The data files are rendered in memory first, then each is
-written atomically, so a failure leaves no half-written file; report.html comes last, rendered from them
-(gaitpose.report.clinical)."""
+"""The `gaitpose gait` output folder (SPEC §9). Each file is written atomically, its rows streamed into a
+temporary file that is renamed when complete, so a failure leaves no half-written file and a long recording's
+rows are never all in memory at once; report.html comes last, rendered from them (gaitpose.report.clinical)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
 from gaitpose.formats import (ANGLE_COLUMNS, EVENT_COLUMNS, KEYPOINT_COLUMNS, PASS_COLUMNS, PASS_NUMBERS,
                               STRIDE_COLUMNS, _cell,
                               write_bytes_atomic, write_csv_atomic, write_json_atomic, write_keypoints_csv,
-                              write_text_atomic)
+                              write_lines_atomic)
 from gaitpose.report.figures import figure_png
 from gaitpose.skeleton import JOINTS
 
@@ -77,43 +77,43 @@ def pass_rows(result) -> list[list[Any]]:
     return rows
 
 
-def angle_rows(result) -> list[list[Any]]:
+def angle_rows(result) -> Iterator[list[Any]]:
     cols = ANGLE_COLUMNS[2:]
-    return [[int(f), f / result.fps] + [result.angles[c][i] for c in cols] for i, f in enumerate(result.frames)]
+    for i, f in enumerate(result.frames):
+        yield [int(f), f / result.fps] + [result.angles[c][i] for c in cols]
 
 
-def trc_text(result, metres_per_px: float | None) -> str:
-    """OpenSim/Sports2D .trc of the cleaned keypoints: X forward(image right), Y up, Z 0; metres when a scale
-    is known, else pixels."""
+def trc_lines(result, metres_per_px: float | None) -> Iterator[str]:
+    """OpenSim/Sports2D .trc of the cleaned keypoints, line by line: X forward(image right), Y up, Z 0; metres
+    when a scale is known, else pixels."""
     kp = result.keypoints_tx8x3
     scale = metres_per_px or 1.0
     units = "m" if metres_per_px else "px"
     n = len(kp)
-    head = ["PathFileType\t4\t(X/Y/Z)\tkeypoints.trc",
-            "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames",
-            f"{result.fps:g}\t{result.fps:g}\t{n}\t{len(JOINTS)}\t{units}\t{result.fps:g}\t1\t{n}",
-            "Frame#\tTime\t" + "\t\t\t".join(JOINTS) + "\t\t",
-            "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(JOINTS)))]
-    lines = head + [""]
+    yield from (line + "\n" for line in (
+        "PathFileType\t4\t(X/Y/Z)\tkeypoints.trc",
+        "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames",
+        f"{result.fps:g}\t{result.fps:g}\t{n}\t{len(JOINTS)}\t{units}\t{result.fps:g}\t1\t{n}",
+        "Frame#\tTime\t" + "\t\t\t".join(JOINTS) + "\t\t",
+        "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(JOINTS))),
+        ""))
     for i in range(n):
         cells = [str(i + 1), f"{i / result.fps:.6f}"]
         for j in range(len(JOINTS)):
             x, y = kp[i, j, 0] * scale, -kp[i, j, 1] * scale
             cells += [_cell(x), _cell(y), "0" if np.isfinite(x) else ""]
-        lines.append("\t".join(cells))
-    return "\n".join(lines) + "\n"
+        yield "\t".join(cells) + "\n"
 
 
-def mot_text(result) -> str:
-    """OpenSim .mot (storage) of the angle columns, degrees."""
+def mot_lines(result) -> Iterator[str]:
+    """OpenSim .mot (storage) of the angle columns, degrees, line by line."""
     cols = ["time"] + list(ANGLE_COLUMNS[2:])
     n = len(result.frames)
-    lines = ["angles.mot", "version=1", f"nRows={n}", f"nColumns={len(cols)}", "inDegrees=yes", "endheader",
-             "\t".join(cols)]
+    yield from (line + "\n" for line in ("angles.mot", "version=1", f"nRows={n}", f"nColumns={len(cols)}",
+                                          "inDegrees=yes", "endheader", "\t".join(cols)))
     for i in range(n):
-        lines.append("\t".join([f"{i / result.fps:.6f}"] + [f"{result.angles[c][i]:.6f}" if np.isfinite(result.angles[c][i]) else "nan"
-                                                          for c in ANGLE_COLUMNS[2:]]))
-    return "\n".join(lines) + "\n"
+        yield "\t".join([f"{i / result.fps:.6f}"] + [f"{result.angles[c][i]:.6f}" if np.isfinite(result.angles[c][i])
+                                                     else "nan" for c in ANGLE_COLUMNS[2:]]) + "\n"
 
 
 def render_plots(result) -> dict[str, bytes]:
@@ -121,6 +121,7 @@ def render_plots(result) -> dict[str, bytes]:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
 
     out: dict[str, bytes] = {}
     t = np.arange(len(result.frames)) / result.fps
@@ -129,10 +130,13 @@ def render_plots(result) -> dict[str, bytes]:
     for ax, joint in zip(axes, ("hip", "knee")):
         for side in ("left", "right"):
             ax.plot(t, result.angles[f"{side}_{joint}_deg"], color=colours[side], label=side, lw=1)
-            for f in result.events[side]["heel_strike"]:
-                ax.axvline(f / result.fps, color=colours[side], ls="-", lw=0.5, alpha=0.5)
-            for f in result.events[side]["toe_off"]:
-                ax.axvline(f / result.fps, color=colours[side], ls=":", lw=0.5, alpha=0.5)
+            # one collection per kind of event, not one artist per event: a 10-minute session has
+            # thousands of events, and an artist each costs tens of megabytes (issue 16)
+            for event, style in (("heel_strike", "-"), ("toe_off", ":")):
+                x_s = np.asarray(result.events[side][event], dtype=float) / result.fps
+                ax.add_collection(LineCollection([[(x, 0.0), (x, 1.0)] for x in x_s], colors=colours[side],
+                                                 linestyles=style, linewidths=0.5, alpha=0.5,
+                                                 transform=ax.get_xaxis_transform()), autolim=False)
         ax.set_ylabel(f"{joint} (deg)")
         ax.legend(loc="upper right")
     axes[-1].set_xlabel("time (s)  — solid: heel strike, dotted: toe off")
@@ -161,14 +165,13 @@ def render_plots(result) -> dict[str, bytes]:
 
 
 def write_all(result, out_dir: Path, session: dict | None = None) -> None:
-    """Render everything, then write: keypoints.csv, angles.csv, events.csv, strides.csv, passes.csv, summary.json,
+    """Render the plots, then write (each file streamed and atomic): keypoints.csv, angles.csv, events.csv, strides.csv, passes.csv, summary.json,
     keypoints.trc, angles.mot, plots/*.png, session.json (who, when, camera, versions), norms.json (the lab
     norms used, when given), and last report.html, rendered from those files (gaitpose.report.clinical)."""
     from gaitpose.report.clinical import write_report
 
     plots = render_plots(result)
     scale = result.summary.get("metres_per_px")
-    trc, mot = trc_text(result, scale), mot_text(result)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_keypoints_csv(out_dir / "keypoints.csv", result.keypoints_tx8x3, result.fps, frames=result.frames)
     write_csv_atomic(out_dir / "angles.csv", ANGLE_COLUMNS, angle_rows(result))
@@ -176,8 +179,8 @@ def write_all(result, out_dir: Path, session: dict | None = None) -> None:
     write_csv_atomic(out_dir / "strides.csv", STRIDE_COLUMNS, stride_rows(result))
     write_csv_atomic(out_dir / "passes.csv", PASS_COLUMNS, pass_rows(result))
     write_json_atomic(out_dir / "summary.json", result.summary)
-    write_text_atomic(out_dir / "keypoints.trc", trc)
-    write_text_atomic(out_dir / "angles.mot", mot)
+    write_lines_atomic(out_dir / "keypoints.trc", trc_lines(result, scale))
+    write_lines_atomic(out_dir / "angles.mot", mot_lines(result))
     for name, png in plots.items():
         write_bytes_atomic(out_dir / "plots" / name, png)
     if session is not None:
