@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from gaitpose.gait.geometry import _lower_envelope_slope, detect_direction, estimate_floor_angle, rotate
+from gaitpose.gait.geometry import _lower_envelope_slope, detect_direction, estimate_floor_angle, knee_facing, rotate
+from gaitpose.skeleton import SIDE_JOINTS
 
 
 def test_rotation_by_thirty_degrees_of_tracks():
@@ -124,3 +125,24 @@ def test_distortion_removed_from_points_off_both_axes():
     xy = to_camera_plane(kp, Camera(fx=200.0, fy=200.0, cx=100.0, cy=100.0, dist=(0.1, 0.0, 0.0, 0.0)))
     np.testing.assert_allclose(xy[0, :2], [[0.5, 0.0], [0.0, -0.25]], atol=1e-4)
     assert xy.shape == (1, 8, 2) and np.isnan(xy[0, 2:]).all()
+
+
+def test_knee_facing_by_hand():
+    # Y up. Left leg: hip (0, 0), knee (0.2, −1), ankle (0, −2): the knee 0.2 in front (+x) of the vertical
+    # hip→ankle line; right leg: knee (0.1, −1), 0.1 in front. In units of 0.5: 0.4 + 0.2 = 0.6 (facing right).
+    xy = np.full((3, 8, 2), np.nan)
+    j = {side: SIDE_JOINTS[side] for side in ("left", "right")}
+    for side, knee_x in (("left", 0.2), ("right", 0.1)):
+        xy[:, j[side]["hip"]] = (0.0, 0.0)
+        xy[:, j[side]["knee"]] = (knee_x, -1.0)
+        xy[:, j[side]["ankle"]] = (0.0, -2.0)
+    xy[1] *= (-1.0, 1.0)                               # frame 1 mirrored: facing left, −0.6
+    # Frame 2: no left knee (the right leg alone counts), and the right ankle at (0.2, −2): the hip→ankle line
+    # passes x = 0.1 at the knee's height, so the knee (0.1, −1) lies on it: 0.
+    xy[2, j["left"]["knee"]] = np.nan
+    xy[2, j["right"]["ankle"]] = (0.2, -2.0)
+    f = knee_facing(xy, 0.5)
+    assert f[0] == pytest.approx(0.6) and f[1] == pytest.approx(-0.6)
+    assert f[2] == pytest.approx(0.0, abs=1e-12)
+    xy[2, j["right"]["hip"]] = np.nan
+    assert np.isnan(knee_facing(xy, 0.5)[2])           # no whole leg: unknown

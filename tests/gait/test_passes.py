@@ -160,3 +160,44 @@ def test_bad_input_is_a_programmer_error():
         find_passes(np.zeros(5), _times(5), 0.0)
     with pytest.raises(ValueError, match="increase"):
         find_passes(np.zeros(3), np.array([0.0, 0.2, 0.1]), 1.0)
+
+
+def _in_place(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """n frames at 10 fps of stepping in place (the hips at x = 500, the ankles ±0.3 leg lengths at 1 Hz)."""
+    t = _times(n)
+    swing = 0.3 * LEG_PX * np.sin(2 * np.pi * t)
+    return t, np.full(n, 500.0), np.stack([500 + swing, 500 - swing], axis=1)
+
+
+def test_a_turn_while_the_camera_follows_the_walker_is_seen_from_the_knees():
+    # 10 s in place (a camera panning with the walker). The knees' facing is +0.3 leg lengths (facing right)
+    # to 4.5 s, falls by 0.75 per second to −0.3 at 5.3 s and stays there. A monotone series' running median
+    # over a symmetric window is its centre value, so the median is the facing itself; its typical size is
+    # 0.3 (93 of 100 frames), so a facing needs 0.4 × 0.3 = 0.12: frames to 4.7 s (+0.15; 4.8 s: +0.075)
+    # and from 5.1 s (−0.15; 5.0 s: −0.075). The turn, 4.7–5.1 s, is left out.
+    t, pelvis, feet = _in_place(100)
+    facing = np.clip(0.3 - 0.75 * (t - 4.5), -0.3, 0.3)
+    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    assert [(p.start_frame, p.end_frame, p.direction, p.mode) for p in seg.passes] == [(0, 47, 0, TREADMILL),
+                                                                                         (51, 99, 0, TREADMILL)]
+    assert seg.left_out == ["turning 4.70–5.10 s: the knees' facing changed from right to left while the hips "
+                            "stayed in place in the image"]
+    # One facing all along (a treadmill), or a facing unknown: one pass, as without the knees.
+    for same in (np.full(100, -0.3), np.full(100, np.nan)):
+        (p,) = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=same).passes
+        assert (p.start_frame, p.end_frame) == (0, 99)
+
+
+def test_a_short_flip_of_the_knees_is_no_turn():
+    # 1.5 s of the other facing (frames 40–54, a tracker's leg swap): the 21-frame running median is negative
+    # only where a window holds 11 of those frames, centres 44–50 (0.6 s), shorter than the 2 s a facing
+    # must last: one pass.
+    t, pelvis, feet = _in_place(100)
+    facing = np.full(100, 0.3)
+    facing[40:55] = -0.3
+    (p,) = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing).passes
+    assert (p.start_frame, p.end_frame) == (0, 99)
+    # The same flip lasting 3 s (frames 40–69) is a turn: the median is negative for centres 44–65, 2.1 s.
+    facing[40:70] = -0.3
+    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    assert len(seg.passes) == 3 and len(seg.left_out) == 2

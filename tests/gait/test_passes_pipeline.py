@@ -140,3 +140,20 @@ def test_cli_writes_passes_csv_and_the_report_table(tmp_path):
     assert rows[1]["cadence_steps_per_min"] == "" and rows[1]["reason"].startswith("no complete stride")
     html = (tmp_path / "out" / "report.html").read_text()
     assert "<h2>Walking passes</h2>" in html and "skipped: no complete stride" in html
+
+
+def test_a_walk_there_and_back_filmed_by_a_camera_that_follows_the_walker_is_two_passes():
+    # The walk there and back with every frame shifted so the pelvis stays at x = 0 (a camera panning with
+    # the walker): the hips never travel in the image, so only the knees can tell the turn. Two passes,
+    # facing right then left, each in place and with the walker's cadence; the standing turn is left out.
+    kp, n_there = _there_and_back()
+    kp[..., 0] -= _pelvis_x(kp)[:, None]
+    s = analyze_keypoints(kp, FPS, GaitOptions(height_m=1.75)).summary
+    first, second = s["passes"]
+    assert (first["direction"], second["direction"]) == ("right", "left")
+    assert first["mode"] == second["mode"] == "treadmill"
+    assert first["end_frame"] < n_there + TURN_FRAMES <= second["start_frame"] + FPS
+    for p in (first, second):
+        assert p["status"] == "analysed"
+        assert p["cadence_steps_per_min"] == pytest.approx(CADENCE, rel=0.02)
+    assert any("turning" in note and "from right to left" in note for note in s["notes"])

@@ -126,6 +126,22 @@ def detect_direction(xy_tx8x2: np.ndarray, thigh_len: float) -> tuple[int, bool]
     return direction, True
 
 
+def knee_facing(xy_tx8x2: np.ndarray, unit_len: float) -> np.ndarray:
+    """Per frame (T) how far the knees lie in front of their hip→ankle lines, in `unit_len`s, summed over
+    the legs found (NaN where neither leg is whole): positive facing image right, negative left (X right,
+    Y up). The knee bends forward in walking, so its sign is the facing where the hips do not travel in
+    the image (a camera that follows the walker) — and it flips when the walker turns."""
+    offsets = []
+    for side in SIDES:
+        j = SIDE_JOINTS[side]
+        h, k, a = xy_tx8x2[:, j["hip"]], xy_tx8x2[:, j["knee"]], xy_tx8x2[:, j["ankle"]]
+        cross = (a[:, 0] - h[:, 0]) * (k[:, 1] - h[:, 1]) - (a[:, 1] - h[:, 1]) * (k[:, 0] - h[:, 0])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            offsets.append(cross / np.linalg.norm(a - h, axis=1) / unit_len)
+    both = np.stack(offsets, axis=1)
+    return np.where(np.isfinite(both).any(axis=1), np.nansum(both, axis=1), np.nan)
+
+
 def segment_angle_deg(top_tx2: np.ndarray, bottom_tx2: np.ndarray, direction: int) -> np.ndarray:
     """Angle of top→bottom from the downward vertical, positive forward (SPEC §8), degrees."""
     d = bottom_tx2 - top_tx2

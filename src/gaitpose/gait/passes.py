@@ -25,7 +25,13 @@ image, so no pass is found from them. When a recording has no travelling pass, e
 `stepping_window_s`) is a pass: walking in place, direction 0 (the hips cannot tell the facing), when
 the pelvis drifts less than `max_treadmill_travel_legs` over it (about one thigh length, the rule the
 pipeline used before passes), else a slow or short walk in the direction of the drift. Turning on the
-spot also steps in place, so a recording with travelling passes gets no such pass.
+spot also steps in place, so a recording with travelling passes gets no such pass. A camera that pans
+with the walker shows a walk there and back as walking in place; there the turn is seen from the body:
+given the knees' facing (`facing_t`, how far the knees lie in front of the hip→ankle lines), a stretch
+whose running median facing (over `facing_window_s`) holds one sign for `min_stepping_s` and later the
+other is split there; the frames between, where that median is under `facing_fraction` of its typical size
+in the stretch (knee bend differs between people) or under `min_facing_legs` — the walker facing the camera
+or away, the knees on the line — are the turn, left out.
 
 Reference speeds: the slowest household walking is about 0.1–0.4 m/s (Perry et al. 1995, "Classification
 of walking handicap in the stroke population", Stroke 26:982-989); with a leg (hip to ankle) of about 0.49
@@ -56,6 +62,9 @@ class PassSettings:
     stepping_range_legs: float = 0.15       # range of the foot's position relative to the pelvis in it
     max_treadmill_travel_legs: float = 0.5  # hips drift less: walking in place (about one thigh length)
     min_stepping_s: float = 2.0             # shorter stepping without travel is no pass
+    facing_window_s: float = 2.0            # walking in place: the knees' facing, a running median over this …
+    facing_fraction: float = 0.4            # … is a facing above this share of its stretch's median size …
+    min_facing_legs: float = 0.01           # … and above this (knees this far in front); else: turning
 
 
 @dataclass(frozen=True)
@@ -156,14 +165,15 @@ def _span_text(time_s_t: np.ndarray, a: int, b: int) -> str:
 
 def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
                 feet_x_tx2: np.ndarray | None = None, visible_t: np.ndarray | None = None,
-                settings: PassSettings = PassSettings()) -> Segmentation:
+                settings: PassSettings = PassSettings(), facing_t: np.ndarray | None = None) -> Segmentation:
     """Passes of one person's track.
 
     `pelvis_x_t`: the hip midpoint's horizontal image position (T, NaN where not found); `time_s_t`: each
     frame's time (T, increasing); `leg_length`: hip to ankle in the same units as x (a body-size unit, so
     the thresholds hold at any resolution); `feet_x_tx2`: the ankles' x (T×2), needed only to find walking
     in place; `visible_t`: frames where the whole body is seen (default: where the pelvis is), the ends of
-    each pass are trimmed to them.
+    each pass are trimmed to them; `facing_t`: the body's facing (T, positive towards +x, in leg lengths, NaN
+    unknown; `geometry.knee_facing`), used only to find turns while walking in place.
     """
     x = np.asarray(pelvis_x_t, float)
     t = np.asarray(time_s_t, float)
@@ -198,7 +208,8 @@ def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
                 continue
             spans.append((a, b, direction, float(travel)))
     if not spans and feet_x_tx2 is not None:
-        spans = _stepping_passes(x_legs, t, np.asarray(feet_x_tx2, float) / leg_length, seen, settings, out)
+        facing = np.full(len(t), np.nan) if facing_t is None else np.asarray(facing_t, float)
+        spans = _stepping_passes(x_legs, t, np.asarray(feet_x_tx2, float) / leg_length, seen, settings, out, facing)
     spans.sort()
     out.passes = [Pass(i + 1, a, b, float(t[a]), float(t[b]), d, travel, TREADMILL if d == 0 else OVERGROUND)
                   for i, (a, b, d, travel) in enumerate(spans)]
@@ -206,23 +217,70 @@ def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
 
 
 def _stepping_passes(x_legs: np.ndarray, t: np.ndarray, feet_legs_tx2: np.ndarray, seen: np.ndarray,
-                     settings: PassSettings, out: Segmentation) -> list[tuple[int, int, int, float]]:
+                     settings: PassSettings, out: Segmentation, facing_t: np.ndarray) -> list[tuple[int, int, int, float]]:
     """Passes of a recording where the hips were never seen travelling: each run of frames where a foot
-    moves to and fro relative to the pelvis; walking in place (direction 0) when the pelvis' straight-line
-    drift over the run is under `max_treadmill_travel_legs`, else a pass in the drift's direction."""
+    moves to and fro relative to the pelvis, split where the facing turns; walking in place (direction 0)
+    when the pelvis' straight-line drift over the run is under `max_treadmill_travel_legs`, else a pass in
+    the drift's direction."""
     rel = feet_legs_tx2 - x_legs[:, None]
     swing = np.fmax(*(_window_range(rel[:, k], t, settings.stepping_window_s) for k in range(2)))
     stepping = seen & (np.nan_to_num(swing, nan=0.0) >= settings.stepping_range_legs)
     spans = []
-    for a, stop in true_runs(stepping):
-        b = stop - 1                                       # the run's last frame
-        if t[b] - t[a] < settings.min_stepping_s:
-            out.left_out.append(f"stepping {_span_text(t, a, b)}: shorter than {settings.min_stepping_s:g} s")
-            continue
-        ok = np.flatnonzero(np.isfinite(x_legs[a:b + 1])) + a
-        drift = np.polyfit(t[ok], x_legs[ok], 1)[0] * (t[ok[-1]] - t[ok[0]]) if len(ok) >= 2 else 0.0
-        if abs(drift) < settings.max_treadmill_travel_legs:
-            spans.append((a, b, 0, 0.0))
-        else:
-            spans.append((a, b, 1 if drift > 0 else -1, float(abs(drift))))
+    for a0, stop in true_runs(stepping):
+        for a, b in _split_at_turns(a0, stop - 1, facing_t, t, settings, out):
+            if t[b] - t[a] < settings.min_stepping_s:
+                out.left_out.append(f"stepping {_span_text(t, a, b)}: shorter than {settings.min_stepping_s:g} s")
+                continue
+            ok = np.flatnonzero(np.isfinite(x_legs[a:b + 1])) + a
+            drift = np.polyfit(t[ok], x_legs[ok], 1)[0] * (t[ok[-1]] - t[ok[0]]) if len(ok) >= 2 else 0.0
+            if abs(drift) < settings.max_treadmill_travel_legs:
+                spans.append((a, b, 0, 0.0))
+            else:
+                spans.append((a, b, 1 if drift > 0 else -1, float(abs(drift))))
     return spans
+
+
+def running_median(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
+    """Median of the finite samples within ±window_s/2 of each frame (NaN where none)."""
+    out = np.full(len(v_t), np.nan)
+    lo = np.searchsorted(time_s_t, time_s_t - window_s / 2, side="left")
+    hi = np.searchsorted(time_s_t, time_s_t + window_s / 2, side="right")
+    for i in range(len(v_t)):
+        seg = v_t[lo[i]:hi[i]]
+        seg = seg[np.isfinite(seg)]
+        if len(seg):
+            out[i] = np.median(seg)
+    return out
+
+
+def _split_at_turns(a: int, b: int, facing_t: np.ndarray, t: np.ndarray, settings: PassSettings,
+                    out: Segmentation) -> list[tuple[int, int]]:
+    """Frames a…b (inclusive) of stepping in place, split where the facing turns: the stretches whose
+    running median facing keeps one sign for at least `min_stepping_s` (neighbours of one sign joined);
+    with one facing (or none known) the whole stretch. The frames between two facings are the turn."""
+    median = running_median(facing_t[a:b + 1], t[a:b + 1], settings.facing_window_s)
+    size = np.abs(median[np.isfinite(median)])
+    if not len(size):
+        return [(a, b)]
+    enough = max(settings.min_facing_legs, settings.facing_fraction * float(np.median(size)))
+    sign = np.where(np.abs(median) >= enough, np.sign(median), 0)
+    held: list[list[int]] = []                             # [first, last, sign] of each long one-sign stretch
+    for s in (1, -1):
+        for i, stop in true_runs(sign == s):
+            if t[a + stop - 1] - t[a + i] >= settings.min_stepping_s:
+                held.append([a + i, a + stop - 1, s])
+    held.sort()
+    joined: list[list[int]] = []
+    for h in held:
+        if joined and joined[-1][2] == h[2]:
+            joined[-1][1] = h[1]
+        else:
+            joined.append(h)
+    if len(joined) < 2:
+        return [(a, b)]
+    names = {1: "right", -1: "left"}
+    for before, after in zip(joined, joined[1:]):
+        out.left_out.append(f"turning {_span_text(t, before[1], after[0])}: the knees' facing changed from "
+                            f"{names[before[2]]} to {names[after[2]]} while the hips stayed in place in the image")
+    joined[0][0], joined[-1][1] = a, b                     # the stepping before the first / after the last facing
+    return [(first, last) for first, last, _ in joined]

@@ -318,7 +318,8 @@ def analyze_by_time_stamps(keypoints: np.ndarray, feet: np.ndarray | None, times
 
 
 def walking_passes(xy_tx8x2: np.ndarray, fps: float, leg_length: float, options: GaitOptions) -> passes_mod.Segmentation:
-    """The recording's passes (gaitpose.gait.passes) from the pelvis and ankles; with --treadmill-speed the
+    """The recording's passes (gaitpose.gait.passes) from the pelvis and ankles (and, to see turns where the
+    hips stay in place in the image, the knees' facing); with --treadmill-speed the
     user has said it is one treadmill walk: one pass over the whole recording."""
     T = len(xy_tx8x2)
     if options.treadmill_speed_m_s is not None:
@@ -326,7 +327,8 @@ def walking_passes(xy_tx8x2: np.ndarray, fps: float, leg_length: float, options:
     pelvis_x = geometry.pelvis(xy_tx8x2)[:, 0]
     feet_x = xy_tx8x2[:, [SIDE_JOINTS[s]["ankle"] for s in SIDES], 0]
     visible = np.isfinite(pelvis_x) & np.isfinite(feet_x).all(axis=1)
-    return passes_mod.find_passes(pelvis_x, np.arange(T) / fps, leg_length, feet_x, visible)
+    return passes_mod.find_passes(pelvis_x, np.arange(T) / fps, leg_length, feet_x, visible,
+                                  facing_t=geometry.knee_facing(xy_tx8x2, leg_length))
 
 
 def _pass_direction(p: passes_mod.Pass, xy_tx8x2: np.ndarray, thigh_len: float, options: GaitOptions,
