@@ -303,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
             gait_options = gait_options_from_args(args)
             session = session_info(gait_options.camera, args.subject, args.session_label, args.date)
             record, result = analyze(args.video, args.out, options, gait_options, session)
+            if record.get("ended_early"):
+                print(f"gaitpose analyze: warning: {args.video}: {record['ended_early']}", file=sys.stderr)
             print_gait_summary(result, args.out)
             print(f"keypoints at {record['keypoint_frames_per_s']:.1f} frames/s ({record['backend']})")
             print(stage_line(record))

@@ -54,3 +54,33 @@ def test_cli_rejects_a_file_that_is_not_a_video(tmp_path, content):
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "not a readable video" in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_video_that_ends_before_its_header_says_is_named_truncated(tmp_path, untrained_weights):
+    # 20 frames written, the file cut in half: the AVI header still announces 20, OpenCV reads 1 (the index
+    # at the end is gone). One line names the file and the frames; what could be written is kept.
+    video = tmp_path / "room.avi"
+    _empty_room_video(video, n=20)
+    data = video.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[:len(data) // 2])
+    out = tmp_path / "out"
+    with pytest.raises(GaitposeError) as err:
+        analyze(cut, out, AnalyzeOptions(weights=str(untrained_weights), progress=False), GaitOptions())
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(f"{cut}: the video ends after frame 1 of the 20 its header")
+    assert "truncated" in message and "no person found in 1 frames" in message
+    record = json.loads((out / "analysis.json").read_text())
+    assert record["ended_early"].startswith("the video ends after frame 1 of the 20")
+    assert (out / "keypoints.csv").is_file()
+
+
+def test_ended_early_only_below_nine_tenths_of_the_announced_frames_and_without_end():
+    from gaitpose.predict.analyze import ended_early
+    from gaitpose.predict.video import VideoInfo
+
+    info = VideoInfo("walk.mp4", 30.0, 240, 960, 540)
+    assert ended_early(info, 216, None) is None                  # 0.9 × 240 = 216: an estimated count's slack
+    assert ended_early(info, 215, None).startswith("the video ends after frame 215 of the 240 its header announces")
+    assert ended_early(info, 100, end_s=4.0) is None             # --end asked for part of it
+    assert ended_early(VideoInfo("walk.mkv", 30.0, 0, 960, 540), 100, None) is None   # no count in the header

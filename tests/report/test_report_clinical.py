@@ -163,3 +163,14 @@ def test_one_person_is_one_line_and_no_list(tmp_path):
     page = render_report(load_analysis(folder))
     assert "People in the video" not in page and "--person" not in page
     assert "<li>One person was seen walking (6.0 s) and was analysed.</li>" in page
+
+
+def test_a_video_that_ended_early_is_said_among_the_data_quality_items(tmp_path):
+    folder = write_folder(tmp_path / "a")
+    said = "the video ends after frame 107 of the 240 its header announces (a truncated or damaged file?); the frames read were analysed"
+    (folder / "analysis.json").write_text(json.dumps({"ended_early": said}))
+    page = render_report(load_analysis(folder))
+    assert ("<li>The video ends after frame 107 of the 240 its header announces (a truncated or damaged file?); "
+            "the frames read were analysed.</li>") in page
+    (folder / "analysis.json").write_text(json.dumps({}))
+    assert "header announces" not in render_report(load_analysis(folder))

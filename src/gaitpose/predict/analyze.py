@@ -74,6 +74,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
                          person=options.person)
     if len(tracks.frames) == 0:
         raise GaitposeError(f"{video}: no frame in the requested range ({options.start_s}–{options.end_s} s)")
+    ended = ended_early(info, int(tracks.frames[-1]) + 1, options.end_s)
     out_dir.mkdir(parents=True, exist_ok=True)
     joints = tracks.keypoints[:, :NUM_JOINTS]
     feet = tracks.keypoints[:, NUM_JOINTS:NUM_JOINTS + len(FOOT_POINTS)] \
@@ -90,6 +91,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "options": asdict(options), "status": "keypoints written",
         "person_analysed": tracks.person, "people": write_people(tracks, out_dir),
     }
+    if ended is not None:
+        record["ended_early"] = ended
     record["min_score"] = min_score
     record["stage_seconds"] = {"motion_prepass": round(tracks.prepass_seconds, 3),
                                "keypoints": round(tracks.seconds - tracks.prepass_seconds, 3)}
@@ -105,7 +108,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     if found.sum(axis=1).max(initial=0) < 4:
         record["status"] = "no person found"
         write_json_atomic(out_dir / "analysis.json", record)
-        raise GaitposeError(f"{video}: no person found in {len(tracks.frames)} frames "
+        raise GaitposeError(f"{video}: {ended + '; ' if ended else ''}no person found in {len(tracks.frames)} frames "
                             f"(keypoints.csv kept in {out_dir}; see analysis.json)")
     angles, events = {}, []
     if run_gait is not None:
@@ -120,7 +123,8 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
             if options.overlay:
                 _overlay(info, tracks, out_dir, options, angles, events, min_score)
             kept = "keypoints.csv and overlay.mp4" if options.overlay else "keypoints.csv"
-            raise GaitposeError(f"{exc} ({kept} kept in {out_dir})") from None
+            raise GaitposeError(f"{video}: {ended}; {exc} ({kept} kept in {out_dir})" if ended
+                                else f"{exc} ({kept} kept in {out_dir})") from None
         record["stage_seconds"]["gait"] = round(time.perf_counter() - t0, 3)
     if options.overlay:
         t0 = time.perf_counter()
@@ -128,6 +132,19 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         record["stage_seconds"]["overlay"] = round(time.perf_counter() - t0, 3)
     write_json_atomic(out_dir / "analysis.json", record)
     return record
+
+
+ENDED_EARLY_FRACTION = 0.9    # fewer frames than this share of the header's count: the file ends early
+#                               (containers without an index estimate the count from the duration, a few % off)
+
+
+def ended_early(info: VideoInfo, frames_read: int, end_s: float | None) -> str | None:
+    """The sentence for a video whose frames stop well before the count its header announces (a truncated
+    copy, a recording cut by a full card), or None. Only when the whole file was asked for (no --end)."""
+    if end_s is not None or info.n_frames <= 0 or frames_read >= ENDED_EARLY_FRACTION * info.n_frames:
+        return None
+    return (f"the video ends after frame {frames_read} of the {info.n_frames} its header announces (a truncated or "
+            "damaged file?); the frames read were analysed")
 
 
 def stage_line(record: dict[str, Any]) -> str:

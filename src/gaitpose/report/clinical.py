@@ -398,6 +398,9 @@ def quality_items(a: Analysis) -> list[str]:
     people = [p for p in a.analysis.get("people") or [] if isinstance(p, dict)]
     if len(people) == 1:
         items.append(f"One person was seen walking ({_num(people[0].get('walking_s'), 1)} s) and was analysed.")
+    ended = str(a.analysis.get("ended_early") or "")
+    if ended:
+        items.append(f"{ended[:1].upper()}{ended[1:]}.")
     without = a.analysis.get("frames_without_subject")
     if without:
         items.append(f"In {without} video frames no person was found.")
