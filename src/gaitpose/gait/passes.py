@@ -41,6 +41,7 @@ of body height (Winter 2009, segment ratios 0.245 + 0.246), 0.1 leg lengths/s is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -146,8 +147,9 @@ def moving_direction(speed_legs_per_s_t: np.ndarray, start: float, stop: float) 
     return out
 
 
-def _window_range(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
-    """Max − min of the finite samples within ±window_s/2 of each frame (NaN where none)."""
+def _window_stat(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float,
+                 stat: Callable[[np.ndarray], float]) -> np.ndarray:
+    """`stat` of the finite samples within ±window_s/2 of each frame (NaN where none)."""
     out = np.full(len(v_t), np.nan)
     lo = np.searchsorted(time_s_t, time_s_t - window_s / 2, side="left")
     hi = np.searchsorted(time_s_t, time_s_t + window_s / 2, side="right")
@@ -155,8 +157,18 @@ def _window_range(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.
         seg = v_t[lo[i]:hi[i]]
         seg = seg[np.isfinite(seg)]
         if len(seg):
-            out[i] = seg.max() - seg.min()
+            out[i] = stat(seg)
     return out
+
+
+def _window_range(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
+    """Max − min of the finite samples within ±window_s/2 of each frame (NaN where none)."""
+    return _window_stat(v_t, time_s_t, window_s, lambda seg: seg.max() - seg.min())
+
+
+def running_median(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
+    """Median of the finite samples within ±window_s/2 of each frame (NaN where none)."""
+    return _window_stat(v_t, time_s_t, window_s, np.median)
 
 
 def _span_text(time_s_t: np.ndarray, a: int, b: int) -> str:
@@ -238,19 +250,6 @@ def _stepping_passes(x_legs: np.ndarray, t: np.ndarray, feet_legs_tx2: np.ndarra
             else:
                 spans.append((a, b, 1 if drift > 0 else -1, float(abs(drift))))
     return spans
-
-
-def running_median(v_t: np.ndarray, time_s_t: np.ndarray, window_s: float) -> np.ndarray:
-    """Median of the finite samples within ±window_s/2 of each frame (NaN where none)."""
-    out = np.full(len(v_t), np.nan)
-    lo = np.searchsorted(time_s_t, time_s_t - window_s / 2, side="left")
-    hi = np.searchsorted(time_s_t, time_s_t + window_s / 2, side="right")
-    for i in range(len(v_t)):
-        seg = v_t[lo[i]:hi[i]]
-        seg = seg[np.isfinite(seg)]
-        if len(seg):
-            out[i] = np.median(seg)
-    return out
 
 
 def _split_at_turns(a: int, b: int, facing_t: np.ndarray, t: np.ndarray, settings: PassSettings,
