@@ -8,7 +8,8 @@ mode, `make teacher`) looks at every whole frame on its own, and a frame where i
 is one with at least `SEEN_MIN_JOINTS` (4) of our 8 joints at visibility ≥ `SEEN_MIN_VISIBILITY`
 (0.5). Per clip: how many frames it sees the person in, the share of those where `analyze` (GaitPoseNet
 at its defaults) gives joints (`real_clips.frames_with_joints`: 4 joints at the calibrated score),
-the median distance of those joints to the teacher's there (torso lengths, either side assignment),
+the same within the analysed person's walking span ± 1 s (with several people the teacher also sees the
+others, whom `analyze` rightly leaves out), the median distance of those joints to the teacher's there (torso lengths, either side assignment),
 and the passes and cadence of both: `analyze`'s, and the gait step's on the teacher's full-frame
 keypoints (with its heels and toes). The teacher's full-frame keypoints do not depend on our code,
 so they are kept in `--cache` and one teacher run serves the runs before and after a change.
@@ -37,6 +38,7 @@ from gaitpose.skeleton import FOOT_POINTS, NUM_JOINTS
 
 SEEN_MIN_JOINTS = 4           # of our 8 joints, as `analyze` counts a frame with a person
 SEEN_MIN_VISIBILITY = 0.5     # MediaPipe's own "visible" (its landmark visibility)
+SPAN_MARGIN_S = 1.0           # several people: also counted within the analysed person's span ± this
 
 
 def teacher_sees(points_tx8x3: np.ndarray) -> np.ndarray:
@@ -103,23 +105,23 @@ def teacher_gait(points_tx13x3: np.ndarray, fps: float) -> tuple[str, dict[str, 
     return "ok", result.summary
 
 
-def ours(video: Path, options: AnalyzeOptions) -> tuple[str, dict[str, Any], np.ndarray, np.ndarray, float]:
-    """`analyze` at `options` → (status, summary, frames T, keypoints T×8×3, min-score)."""
+def ours(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
+    """`analyze` at `options` → status, summary, frames T, keypoints T×8×3, min-score and the analysed
+    person's walking span (first to last seen, s; None when no walker was followed)."""
     out = Path(tempfile.mkdtemp(prefix="gaitpose-seen-"))
     try:
         try:
-            record, result = analyze(video, out, options, GaitOptions())
-            status, summary, min_score = "ok", result.summary if result is not None else {}, record["min_score"]
+            _, result = analyze(video, out, options, GaitOptions())
+            status, summary = "ok", result.summary if result is not None else {}
         except GaitposeError as exc:
-            status, summary, min_score = str(exc).split(" (keypoints.csv")[0], {}, float("nan")
-        raw = out / "keypoints_raw.csv"
-        if raw.is_file():
-            frames, _, kp = read_keypoints_csv(raw)
-            if not np.isfinite(min_score):
-                min_score = float(json.loads((out / "analysis.json").read_text())["min_score"])
-        else:
-            frames, kp = np.zeros(0, int), np.zeros((0, NUM_JOINTS, 3))
-        return status, summary, np.asarray(frames, int), kp, min_score
+            status, summary = str(exc).split(" (keypoints.csv")[0], {}
+        raw, written = out / "keypoints_raw.csv", out / "analysis.json"
+        record = json.loads(written.read_text()) if written.is_file() else {}
+        frames, _, kp = read_keypoints_csv(raw) if raw.is_file() else (np.zeros(0, int), None,
+                                                                       np.zeros((0, NUM_JOINTS, 3)))
+        span = next(((p["first_seen_s"], p["last_seen_s"]) for p in record.get("people", []) if p["analysed"]), None)
+        return {"status": status, "summary": summary, "frames": np.asarray(frames, int), "keypoints": kp,
+                "min_score": float(record.get("min_score", np.nan)), "span_s": span}
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -128,7 +130,8 @@ def clip_row(video: Path, options: AnalyzeOptions, cache_dir: Path | None) -> di
     """One clip: the teacher on whole frames, `analyze` at defaults → one table row."""
     t_frames, t_points, fps = full_frame_teacher(video, cache_dir)
     seen = teacher_sees(t_points)
-    status, summary, frames, kp, min_score = ours(video, options)
+    run = ours(video, options)
+    status, summary, frames, kp, min_score = (run[k] for k in ("status", "summary", "frames", "keypoints", "min_score"))
     joints = np.zeros(len(t_frames), bool)
     ours_kp = np.full((len(t_frames), NUM_JOINTS, 3), np.nan)
     row_of = {int(f): i for i, f in enumerate(t_frames)}
@@ -144,9 +147,15 @@ def clip_row(video: Path, options: AnalyzeOptions, cache_dir: Path | None) -> di
     pred[np.nan_to_num(pred[..., 2]) < min_score] = np.nan
     d = side_agnostic_distances(pred[both], ref[both]) if both.any() else np.zeros(0)
     t_status, t_summary = teacher_gait(t_points, fps)
+    in_span = np.ones(len(t_frames), bool)           # several people: the analysed one's walking span ± 1 s
+    if run["span_s"] is not None:
+        first, last = run["span_s"]
+        in_span = (t_frames >= (first - SPAN_MARGIN_S) * fps) & (t_frames <= (last + SPAN_MARGIN_S) * fps)
     return {"clip": video.as_posix(), "frames": int(len(t_frames)), "teacher_sees": int(seen.sum()),
             "with_joints": int(joints.sum()), "with_joints_where_seen": int(both.sum()),
             "share_where_seen": share_where_seen(joints, seen),
+            "span_s": run["span_s"], "teacher_sees_in_span": int((seen & in_span).sum()),
+            "share_where_seen_in_span": share_where_seen(joints[in_span], seen[in_span]),
             "median_torso_lengths_to_teacher": float(np.median(d)) if len(d) else float("nan"),
             "status": status, "passes": _passes(summary),
             "cadence_steps_per_min": summary.get("cadence_steps_per_min", float("nan")),
@@ -156,13 +165,13 @@ def clip_row(video: Path, options: AnalyzeOptions, cache_dir: Path | None) -> di
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     """A markdown table, one row per clip."""
-    lines = ["| clip | teacher sees (of frames) | joints where seen | median distance (torso lengths) | exit "
+    lines = ["| clip | teacher sees (of frames) | joints where seen | in the person's span | median distance (torso lengths) | exit "
              "| passes (start-end, direction, cadence) | cadence | teacher: passes | teacher cadence |",
-             "|---|---:|---:|---:|---|---|---:|---|---:|"]
+             "|---|---:|---:|---:|---:|---|---|---:|---|---:|"]
     for r in rows:
         exit_text = "0" if r["status"] == "ok" else f"2: {r['status'][:50]}"
         lines.append(f"| {r['clip']} | {r['teacher_sees']} ({r['frames']}) | {r['share_where_seen']:.2f} "
-                     f"| {r['median_torso_lengths_to_teacher']:.3f} | {exit_text} | {'; '.join(r['passes'])} "
+                     f"| {r['share_where_seen_in_span']:.2f} of {r['teacher_sees_in_span']} | {r['median_torso_lengths_to_teacher']:.3f} | {exit_text} | {'; '.join(r['passes'])} "
                      f"| {r['cadence_steps_per_min']:.1f} | {'; '.join(r['teacher_passes']) or r['teacher_status'][:40]} "
                      f"| {r['teacher_cadence_steps_per_min']:.1f} |")
     return "\n".join(lines)
