@@ -37,6 +37,8 @@ class MotionParams:
     body_window_s: float = 0.5        # a walker's box spans what its regions covered within this time
     same_person_max_distance: float = 0.1   # Bhattacharyya distance of two tracks' mean colours: one person
                                       # over passes 0.02-0.04, people in other clothes 0.21-0.24 (CASIA-B)
+    handover_overlap_s: float = 1.0   # a walking track that starts where another ends (`hands_over`), up to
+                                      # this long before it ends, is the same person (a turn, a pause)
 
 
 class MotionScanner:
@@ -168,9 +170,12 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
             params: MotionParams | None = None) -> list[Walker]:
     """Every person who walks, the one who walks most first (the patient). The walking tracks are
     grouped by appearance: each, longest first, joins the first group whose first track's colours are
-    within `same_person_max_distance`, else starts a group; groups rank by their tracks' summed
-    durations (ties: the group started first). In a group, a track that overlaps a longer one in time
-    by more than `link_gap_s` is left out (someone dressed alike walking at the same time). Standing
+    within `same_person_max_distance`, else starts a group. Groups one of whose tracks takes over from
+    another's where and when it ends (`hands_over`: the background model splits a walker at a turn or a
+    pause, and the front and back of one person differ in colour as much as two people do) are one
+    person. Groups rank by their tracks' summed durations (ties: the group started first). In a group, a
+    track that overlaps a longer one in time by more than `link_gap_s`, and does not take over from it,
+    is left out (someone dressed alike walking at the same time). Standing
     people and short crossings are no walkers (`walking_tracks`), nor is a part of a walker who walks
     more (`part_of`)."""
     params = params or MotionParams()
@@ -187,6 +192,7 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
                 break
         else:
             groups.append((colour, [t]))
+    groups = _join_handovers(groups, fps, params)
     walked = [sum(duration[id(t)] for t in members) for _, members in groups]
     order = sorted(range(len(groups)), key=lambda g: -walked[g])      # stable: ties keep the first group first
     gap = int(round(params.link_gap_s * fps))
@@ -195,7 +201,8 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
     for g in order:
         chosen: list[dict[int, Box]] = []
         for t in groups[g][1]:                                         # longest first
-            if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap for c in chosen):
+            if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap
+                   or hands_over(c, t, fps, params) or hands_over(t, c, fps, params) for c in chosen):
                 chosen.append(t)
         if any(part_of(chosen, body) for body in bodies):              # a leg, a reflection: no one new
             continue
@@ -205,6 +212,44 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
         out.append(Walker(tuple(sorted(chosen, key=min)), walked[g] / fps, min(map(min, chosen)) / fps,
                           max(map(max, chosen)) / fps, middle, bodies[-1][middle]))
     return out
+
+
+def hands_over(a: dict[int, Box], b: dict[int, Box], fps: float, params: MotionParams) -> bool:
+    """Whether track `b` takes over from track `a`: it starts at most `handover_overlap_s` before `a`'s last
+    frame and at most `link_gap_s` after it, outlasts it, and at `a`'s last frame (or `b`'s first, if
+    later) the two whole-body boxes (`person_boxes`: a track often ends and starts on a fragment, a foot
+    or the head) are as tall within a factor 1.5 and their centres at most one body height apart across
+    and half of one up or down."""
+    end, start = max(a), min(b)
+    if not (min(a) < start and max(b) > end
+            and -params.handover_overlap_s * fps <= start - end <= params.link_gap_s * fps):
+        return False
+    last = person_boxes([a], fps, params)[end]
+    there = person_boxes([b], fps, params)[max(start, end)]
+    (ax, ay), (bx, by) = _centre(last), _centre(there)
+    h = last[3]
+    return bool(abs(bx - ax) <= h and abs(by - ay) <= h / 2 and h / 1.5 <= there[3] <= 1.5 * h)
+
+
+def _join_handovers(groups: list[tuple[np.ndarray | None, list[dict[int, Box]]]], fps: float,
+                    params: MotionParams) -> list[tuple[np.ndarray | None, list[dict[int, Box]]]]:
+    """Groups joined where a track of one hands over to a track of another (transitively); each joined
+    group keeps the first group's colour and its tracks longest first, and the order of its first group."""
+    owner = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while owner[g] != g:
+            g = owner[g]
+        return g
+
+    for g, (_, mine) in enumerate(groups):
+        for h, (_, theirs) in enumerate(groups):
+            if g != h and root(g) != root(h) and any(hands_over(a, b, fps, params) for a in mine for b in theirs):
+                owner[max(root(g), root(h))] = min(root(g), root(h))
+    joined: dict[int, list[dict[int, Box]]] = {}
+    for g, (_, members) in enumerate(groups):
+        joined.setdefault(root(g), []).extend(members)
+    return [(groups[g][0], sorted(members, key=lambda t: -(max(t) - min(t)))) for g, members in joined.items()]
 
 
 def part_of(tracks: list[dict[int, Box]], body: dict[int, Box]) -> bool:

@@ -100,7 +100,7 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             picture = person_thumbnail(frame, box)
             if picture is not None:
                 thumbnails[rank] = picture
-        if walker and not walker_present(walker, index, info.fps):
+        if walker and not walker_present(walker, index, info.fps) and not follower.tracking:
             if batch:
                 flush()
             frames.append(index)                      # the walker is not in view: no one to analyse
