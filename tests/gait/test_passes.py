@@ -201,3 +201,15 @@ def test_a_short_flip_of_the_knees_is_no_turn():
     facing[40:70] = -0.3
     seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
     assert len(seg.passes) == 3 and len(seg.left_out) == 2
+
+
+def test_a_pass_faster_than_any_walk_is_joints_jumping_and_left_out():
+    # The pelvis moves at a constant speed over 3 s (frames 0-29): the line fit gives that speed everywhere,
+    # nothing is trimmed, and the pass spans 0-29 (2.9 s). At 4.0 leg lengths/s (80 px a frame) it is a pass;
+    # at 4.5 (90 px a frame: 13.05 leg lengths in 2.9 s) it is faster than walking.
+    k = np.arange(30)
+    kept = find_passes(80.0 * k, _times(30), LEG_PX)
+    assert [(p.start_frame, p.end_frame) for p in kept.passes] == [(0, 29)] and kept.left_out == []
+    jumped = find_passes(90.0 * k, _times(30), LEG_PX)
+    assert jumped.passes == []
+    assert jumped.left_out == ["moving right 0.00–2.90 s: 4.5 leg lengths/s is faster than walking (a pass is at most 4)"]

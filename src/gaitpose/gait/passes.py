@@ -15,9 +15,10 @@ low; a long gap (the person out of view) leaves the fit without data. Each pass 
 ends to where the speed is at least `steady_fraction` of its median (slowing into a turn and speeding
 up out of it are turning, not the patient's walk; a walk through the view keeps its speed and loses
 nothing), and to the frames where the body is fully in view (half-visible entries and exits), and kept
-when the pelvis travelled at least `min_travel_legs`. Speeds and distances are in leg lengths (hip to ankle), so the
-same numbers hold at any image size, camera distance and frame rate; times are each frame's own time
-stamp, so a variable frame rate is handled.
+when the pelvis travelled at least `min_travel_legs`, on average no faster than `max_speed_legs_per_s`
+(joints that jump, at a cut or onto something else for a moment, are no walk). Speeds and distances are
+in leg lengths (hip to ankle), so the same numbers hold at any image size, camera distance and frame
+rate; times are each frame's own time stamp, so a variable frame rate is handled.
 
 Walking in place (treadmill; also a camera that pans with the walker): the hips do not travel in the
 image, so no pass is found from them. When a recording has no travelling pass, each stretch of at least
@@ -36,7 +37,10 @@ or away, the knees on the line — are the turn, left out.
 Reference speeds: the slowest household walking is about 0.1–0.4 m/s (Perry et al. 1995, "Classification
 of walking handicap in the stroke population", Stroke 26:982-989); with a leg (hip to ankle) of about 0.49
 of body height (Winter 2009, segment ratios 0.245 + 0.246), 0.1 leg lengths/s is about 0.085 m/s for a
-1.75 m person — below any functional walking, above the sway of a person standing.
+1.75 m person — below any functional walking, above the sway of a person standing. At the other end,
+people change from walking to running at about 1.9 m/s (Thorstensson & Roberthson 1987, "Adaptations to
+changing speed in human locomotion: speed of transition between walking and running", Acta Physiol Scand
+131:211-214); 4 leg lengths/s (about 3.4 m/s) is well beyond it.
 """
 from __future__ import annotations
 
@@ -59,6 +63,8 @@ class PassSettings:
     stop_speed_legs_per_s: float = 0.05     # … and ends below this one (hysteresis)
     steady_fraction: float = 0.6            # a pass' ends: trimmed to this share of its median speed
     min_travel_legs: float = 1.0            # less: a shuffle (turning, a step aside), not a pass
+    max_speed_legs_per_s: float = 4.0       # faster on average: not a walk but joints that jump (a cut,
+                                            # keypoints on something else for a moment)
     stepping_window_s: float = 2.0          # window for "a foot moves relative to the pelvis"
     stepping_range_legs: float = 0.15       # range of the foot's position relative to the pelvis in it
     max_treadmill_travel_legs: float = 0.5  # hips drift less: walking in place (about one thigh length)
@@ -217,6 +223,11 @@ def find_passes(pelvis_x_t: np.ndarray, time_s_t: np.ndarray, leg_length: float,
             if travel < settings.min_travel_legs:
                 out.left_out.append(f"{where}: the hips travelled {travel:.2f} leg lengths "
                                     f"(a pass needs {settings.min_travel_legs:g})")
+                continue
+            speed_legs_per_s = travel / (t[b] - t[a])
+            if speed_legs_per_s > settings.max_speed_legs_per_s:
+                out.left_out.append(f"{where}: {speed_legs_per_s:.1f} leg lengths/s is faster than walking "
+                                    f"(a pass is at most {settings.max_speed_legs_per_s:g})")
                 continue
             spans.append((a, b, direction, float(travel)))
     if not spans and feet_x_tx2 is not None:

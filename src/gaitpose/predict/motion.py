@@ -6,6 +6,8 @@ gait recording is the one who *travels* across the view. The pre-pass models the
 tracks, and takes the track whose centre travels furthest along the image x-axis (the walking
 direction of a side view), if that is at least its own height and the track lasts a second or more.
 With no such track (a treadmill: the subject walks in place) the follower uses the moving regions.
+A camera that pans moves the whole background: the pre-pass measures the camera's motion
+(`camera_shift`) and says in which frames it pans, where no moving region is taken for a person.
 
 A session recording has several such tracks for one person (each pass between turns, pauses and
 re-entries links on its own). Given the colours of the boxes (`box_colour`), the walking tracks are
@@ -37,26 +39,65 @@ class MotionParams:
     body_window_s: float = 0.5        # a walker's box spans what its regions covered within this time
     same_person_max_distance: float = 0.1   # Bhattacharyya distance of two tracks' mean colours: one person
                                       # over passes 0.02-0.04, people in other clothes 0.21-0.24 (CASIA-B)
+    pan_check_every: int = 5          # the camera's motion is measured every this many frames and in every
+    pan_check_frac: float = 0.15      # frame where this share of the picture moves; it pans where two
+    pan_min_px: float = 0.5           # measurements in a row saw the background shift more than this (px at
+                                      # `width`) from one frame to the next (static cameras: under 0.5 px in
+                                      # 98-100 % of frames, panning ones over it in 64-85 %)
+    handover_overlap_s: float = 1.0   # a walking track that starts where another ends (`hands_over`), up to
+                                      # this long before it ends, is the same person (a turn, a pause)
 
 
 class MotionScanner:
-    """Moving regions per frame from a background model (feed frames in order)."""
+    """Moving regions per frame from a background model (feed frames in order), and whether the camera
+    pans (`panning`, after each frame): then the whole background moves, and the regions are not people."""
 
     def __init__(self, params: MotionParams | None = None):
         self.params = params or MotionParams()
         self._bg = cv2.createBackgroundSubtractorMOG2(history=120, varThreshold=25, detectShadows=False)
+        self._prev_grey: np.ndarray | None = None
+        self._frame = 0
+        self._moves = 0                           # measurements in a row that saw the camera move
+        self.panning = False
 
     def boxes(self, frame: np.ndarray) -> list[Box]:
         scale = self.params.width / frame.shape[1]
         small = cv2.resize(frame, (self.params.width, max(1, int(round(frame.shape[0] * scale)))),
                            interpolation=cv2.INTER_AREA)
         mask = self._bg.apply(small)
+        grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        if self._prev_grey is not None and (self._frame % self.params.pan_check_every == 0
+                                            or (mask > 0).mean() >= self.params.pan_check_frac):
+            shift = camera_shift(self._prev_grey, grey)
+            moved = shift is not None and float(np.hypot(*shift)) > self.params.pan_min_px
+            self._moves = self._moves + 1 if moved else 0
+            self.panning = self._moves >= 2
+        self._prev_grey, self._frame = grey, self._frame + 1
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         mask = cv2.dilate(mask, np.ones((7, 7), np.uint8))
         n, _, stats, _ = cv2.connectedComponentsWithStats((mask > 0).astype(np.uint8))
         lo, hi = self.params.min_area_frac * mask.size, self.params.max_area_frac * mask.size
         return [tuple(float(v) / scale for v in stats[i, :4]) for i in range(1, n)
                 if lo <= stats[i, cv2.CC_STAT_AREA] and stats[i, cv2.CC_STAT_WIDTH] * stats[i, cv2.CC_STAT_HEIGHT] <= hi]
+
+
+def camera_shift(prev_grey: np.ndarray, grey: np.ndarray, n_corners: int = 100) -> np.ndarray | None:
+    """How far the background moved from `prev_grey` to `grey` (x, y px): corners of the previous frame
+    followed by Lucas–Kanade optical flow, a rotation-scale-translation fitted to them with RANSAC (a
+    walker's corners move otherwise and are left out; within 0.25 px, as a walker far away moves only about
+    0.5 px a frame at 320 px), its translation. None with fewer than 8 corners followed or fitted (a blank
+    frame, or no motion that enough corners share)."""
+    corners = cv2.goodFeaturesToTrack(prev_grey, n_corners, 0.01, 8)
+    if corners is None or len(corners) < 8:
+        return None
+    moved, found, _ = cv2.calcOpticalFlowPyrLK(prev_grey, grey, corners, None, winSize=(15, 15), maxLevel=2)
+    ok = found.ravel() == 1
+    if ok.sum() < 8:
+        return None
+    fit, inliers = cv2.estimateAffinePartial2D(corners[ok], moved[ok], method=cv2.RANSAC, ransacReprojThreshold=0.25)
+    if fit is None or int(inliers.sum()) < 8:
+        return None
+    return fit[:, 2].astype(float)
 
 
 def _centre(box: Box) -> np.ndarray:
@@ -168,9 +209,12 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
             params: MotionParams | None = None) -> list[Walker]:
     """Every person who walks, the one who walks most first (the patient). The walking tracks are
     grouped by appearance: each, longest first, joins the first group whose first track's colours are
-    within `same_person_max_distance`, else starts a group; groups rank by their tracks' summed
-    durations (ties: the group started first). In a group, a track that overlaps a longer one in time
-    by more than `link_gap_s` is left out (someone dressed alike walking at the same time). Standing
+    within `same_person_max_distance`, else starts a group. Groups one of whose tracks takes over from
+    another's where and when it ends (`hands_over`: the background model splits a walker at a turn or a
+    pause, and the front and back of one person differ in colour as much as two people do) are one
+    person. Groups rank by their tracks' summed durations (ties: the group started first). In a group, a
+    track that overlaps a longer one in time by more than `link_gap_s`, and does not take over from it,
+    is left out (someone dressed alike walking at the same time). Standing
     people and short crossings are no walkers (`walking_tracks`), nor is a part of a walker who walks
     more (`part_of`)."""
     params = params or MotionParams()
@@ -187,6 +231,7 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
                 break
         else:
             groups.append((colour, [t]))
+    groups = _join_handovers(groups, fps, params)
     walked = [sum(duration[id(t)] for t in members) for _, members in groups]
     order = sorted(range(len(groups)), key=lambda g: -walked[g])      # stable: ties keep the first group first
     gap = int(round(params.link_gap_s * fps))
@@ -195,7 +240,8 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
     for g in order:
         chosen: list[dict[int, Box]] = []
         for t in groups[g][1]:                                         # longest first
-            if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap for c in chosen):
+            if all(min(max(t), max(c)) - max(min(t), min(c)) <= gap
+                   or hands_over(c, t, fps, params) or hands_over(t, c, fps, params) for c in chosen):
                 chosen.append(t)
         if any(part_of(chosen, body) for body in bodies):              # a leg, a reflection: no one new
             continue
@@ -205,6 +251,44 @@ def walkers(boxes_by_frame: dict[int, list[Box]], fps: float, colours: dict[int,
         out.append(Walker(tuple(sorted(chosen, key=min)), walked[g] / fps, min(map(min, chosen)) / fps,
                           max(map(max, chosen)) / fps, middle, bodies[-1][middle]))
     return out
+
+
+def hands_over(a: dict[int, Box], b: dict[int, Box], fps: float, params: MotionParams) -> bool:
+    """Whether track `b` takes over from track `a`: it starts at most `handover_overlap_s` before `a`'s last
+    frame and at most `link_gap_s` after it, outlasts it, and at `a`'s last frame (or `b`'s first, if
+    later) the two whole-body boxes (`person_boxes`: a track often ends and starts on a fragment, a foot
+    or the head) are as tall within a factor 1.5 and their centres at most one body height apart across
+    and half of one up or down."""
+    end, start = max(a), min(b)
+    if not (min(a) < start and max(b) > end
+            and -params.handover_overlap_s * fps <= start - end <= params.link_gap_s * fps):
+        return False
+    last = person_boxes([a], fps, params)[end]
+    there = person_boxes([b], fps, params)[max(start, end)]
+    (ax, ay), (bx, by) = _centre(last), _centre(there)
+    h = last[3]
+    return bool(abs(bx - ax) <= h and abs(by - ay) <= h / 2 and h / 1.5 <= there[3] <= 1.5 * h)
+
+
+def _join_handovers(groups: list[tuple[np.ndarray | None, list[dict[int, Box]]]], fps: float,
+                    params: MotionParams) -> list[tuple[np.ndarray | None, list[dict[int, Box]]]]:
+    """Groups joined where a track of one hands over to a track of another (transitively); each joined
+    group keeps the first group's colour and its tracks longest first, and the order of its first group."""
+    owner = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while owner[g] != g:
+            g = owner[g]
+        return g
+
+    for g, (_, mine) in enumerate(groups):
+        for h, (_, theirs) in enumerate(groups):
+            if g != h and root(g) != root(h) and any(hands_over(a, b, fps, params) for a in mine for b in theirs):
+                owner[max(root(g), root(h))] = min(root(g), root(h))
+    joined: dict[int, list[dict[int, Box]]] = {}
+    for g, (_, members) in enumerate(groups):
+        joined.setdefault(root(g), []).extend(members)
+    return [(groups[g][0], sorted(members, key=lambda t: -(max(t) - min(t)))) for g, members in joined.items()]
 
 
 def part_of(tracks: list[dict[int, Box]], body: dict[int, Box]) -> bool:

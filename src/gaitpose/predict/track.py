@@ -46,12 +46,15 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
 
     With `follow`, a motion pre-pass first finds the people who walk and follows the `person`-th
     (1: the one who walks most); frames outside its time span get no keypoints (someone else in view
-    is not the subject). With several people, a thumbnail of each is cut from its frame as the frames
+    is not the subject), except while the follower still holds the person by their keypoints (a turn,
+    standing, a stretch where the background model lost them) and where the camera pans (the moving
+    regions are then the background: the follower holds the person by their keypoints, or looks at
+    the whole frame). With several people, a thumbnail of each is cut from its frame as the frames
     pass. A backend with `n_points` > 8 (the teacher's feet) has its extra points mapped to the frame
     too; the follower looks at the 8 joints."""
     t0 = time.perf_counter()                  # frames/s counts the motion pre-pass too
     follower = SubjectFollower(info.width, info.height, follow_params or FollowParams())
-    motion, people = scan_people(info, start_s, end_s, motion_params) if follow else ({}, [])
+    motion, people, panning = scan_people(info, start_s, end_s, motion_params) if follow else ({}, [], set())
     prepass_seconds = time.perf_counter() - t0
     walker = choose_person(people, person, info, motion_params)
     wanted: dict[int, list[tuple[int, Box]]] = {}            # frame → (person, box) of the thumbnails cut there
@@ -100,14 +103,15 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
             picture = person_thumbnail(frame, box)
             if picture is not None:
                 thumbnails[rank] = picture
-        if walker and not walker_present(walker, index, info.fps):
+        pan = index in panning                        # the moving regions are the background: who walks is unknown
+        if walker and not pan and not walker_present(walker, index, info.fps) and not follower.tracking:
             if batch:
                 flush()
             frames.append(index)                      # the walker is not in view: no one to analyse
             keypoints.append(np.full((n_points, 3), np.nan))
             outside_walk += 1
             continue
-        follower.observe_motion(motion.get(index, []), walker.get(index))
+        follower.observe_motion([] if pan else motion.get(index, []), None if pan else walker.get(index))
         batch.append((index, frame))
         if len(batch) == batch_size:
             flush()
@@ -123,17 +127,21 @@ def track_video(info: VideoInfo, backend: KeypointBackend, start_s: float = 0.0,
 
 
 def scan_people(info: VideoInfo, start_s: float, end_s: float | None,
-                params: MotionParams | None = None) -> tuple[dict[int, list[Box]], list[Walker]]:
-    """Motion pre-pass: the moving regions of every frame and the people who walk, most walking first
-    (each over all its passes, told from the others by the colours of its boxes)."""
+                params: MotionParams | None = None) -> tuple[dict[int, list[Box]], list[Walker], set[int]]:
+    """Motion pre-pass: the moving regions of every frame, the people who walk, most walking first (each
+    over all its passes, told from the others by the colours of its boxes), and the frames where the
+    camera pans (`MotionScanner.panning`)."""
     scanner = MotionScanner(params)
     motion: dict[int, list[Box]] = {}
     colours: dict[int, list[np.ndarray | None]] = {}
+    panning: set[int] = set()
     for index, frame in iter_frames(info, start_s, end_s):
         if frame is not None:
             motion[index] = scanner.boxes(frame)
             colours[index] = [box_colour(frame, box) for box in motion[index]]
-    return motion, walkers(motion, info.fps, colours, params)
+            if scanner.panning:
+                panning.add(index)
+    return motion, walkers(motion, info.fps, colours, params), panning
 
 
 def choose_person(people: list[Walker], person: int, info: VideoInfo,
