@@ -218,3 +218,18 @@ def test_default_record_is_in_the_users_data_folder(tmp_path, monkeypatch):
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "data" / "gaitpose" / "record.sqlite").is_file()
     assert _cli("record", "list").stdout.startswith("P1\t1 session\t2026-11-02")
+
+
+def test_the_files_state_is_read_in_one_snapshot(tmp_path):
+    # Outside a transaction every statement is its own snapshot: another process creating the record can commit
+    # between two of them, and an id read before its commit beside tables read after looked like another
+    # program's database (seen once in four parallel `record add`s). The state must come from one statement.
+    with Record.open(tmp_path / "rec.sqlite") as r:
+        statements: list[str] = []
+        r.conn.set_trace_callback(statements.append)
+        # 8 schema objects: 3 tables, sqlite_sequence (AUTOINCREMENT), the index, and the automatic indexes of
+        # subject's TEXT key, session's UNIQUE folder and session_file's two-column key
+        assert r._state() == (APPLICATION_ID, SCHEMA_VERSION, 8)
+        r.conn.set_trace_callback(None)
+    # (the trace lists the pragma functions a statement runs inside it as "-- PRAGMA …" lines)
+    assert len([s for s in statements if not s.startswith("--")]) == 1

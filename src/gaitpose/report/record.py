@@ -153,11 +153,13 @@ class Record:
         return record
 
     def _state(self) -> tuple[int, int, int]:
-        """(application_id, schema version, number of schema objects) of the open file."""
-        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        objects = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        return app_id, version, objects
+        """(application_id, schema version, number of schema objects) of the open file, read in one statement:
+        one snapshot. Three statements outside a transaction are three snapshots, and another process creating
+        the record could commit between them (an id of 0 beside its tables read as "another program's file")."""
+        row = self.conn.execute("SELECT (SELECT application_id FROM pragma_application_id), "
+                                "(SELECT user_version FROM pragma_user_version), "
+                                "(SELECT count(*) FROM sqlite_master)").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def _refuse_foreign_or_newer(self, app_id: int, version: int, objects: int) -> None:
         if app_id != APPLICATION_ID and (objects or version):
