@@ -56,6 +56,7 @@ class GaitOptions:
     min_strides: int = 3                 # fewer: a warning in the report
     norms: dict | None = None            # from `gaitpose norms build` (reference band, deviation scores)
     reference_angles: dict[str, np.ndarray] | None = None  # angle column → series at the same fps
+    feet_source: str | None = None       # who found the foot points (e.g. a 12-point GaitPoseNet); None: given
 
 
 @dataclass
@@ -213,8 +214,9 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
                      "stance, swing, double support and D_ps are less certain than cycle time, cadence and step length")
     else:
         real_early, real_late = events_mod.TOE_OFF_ERROR_REAL_FEET_S
-        notes.append(f"heel strike from the heel, toe off from the toe: on real walks (motion capture) 90 % of toe offs "
-                     f"were found within {-real_early:.2f} s early and {real_late:.2f} s late")
+        notes.append(f"heel strike from the heel, toe off from the toe (foot points from {_feet_source(options)}): "
+                     f"on real walks (motion capture) 90 % of toe offs were found within {-real_early:.2f} s early "
+                     f"and {real_late:.2f} s late")
     if feet_tx4x3 is not None and "ankle" in event_source.values():
         notes.append("heel and toe points were given but found in too few frames for "
                      + " and ".join(s for s in SIDES if event_source[s] == "ankle") + ": its events come from the ankle")
@@ -280,11 +282,16 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         summary["similarity"] = {c: similarity(angles[c], np.asarray(ref, float), max_lag=max_lag)
                                  for c, ref in options.reference_angles.items() if c in angles}
     summary["event_source"] = event_source
+    summary["foot_points_source"] = _feet_source(options) if feet_tx4x3 is not None else None
     summary["notes"] = notes
     kp_out = kp_clean.copy()
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
                       summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms,
                       plane_xy_tx8x2=xy_fwd)
+
+
+def _feet_source(options: GaitOptions) -> str:
+    return options.feet_source or "the keypoints file's foot columns"
 
 
 def implausible_rhythm(cadence_steps_per_min: float, cycle_mean_s: float, cycle_sd_s: float) -> list[str]:
