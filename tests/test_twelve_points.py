@@ -244,3 +244,15 @@ def test_event_errors_pair_each_true_event_with_the_nearest_found_one():
     assert out["heel_strike"]["errors_s"] == pytest.approx([0.02, -0.03, -0.05])
     assert out["heel_strike"]["missed"] == 0
     assert out["toe_off"] == {"errors_s": [], "missed": 1}     # 1.2 is 0.4 s from 1.6: missed
+
+
+def test_the_report_header_names_the_skeleton_that_found_the_feet(tmp_path):
+    from gaitpose.report.clinical import Analysis, header_rows
+
+    source = "GaitPoseNet lite_feet (12 points: the 8 joints, heels and toe tips)"
+    with_feet = dict(header_rows(Analysis(tmp_path, {"fps": 30.0}, {"backend": "pytorch-cpu lite_feet@256",
+                                                                    "foot_points": source})))
+    assert with_feet["Keypoints by"] == ("pytorch-cpu lite_feet@256; skeleton 8 joints (shoulders, hips, knees, "
+                                         f"ankles; heels and toe tips from {source})")
+    without = dict(header_rows(Analysis(tmp_path, {"fps": 30.0}, {"backend": "onnxruntime bundled lite@256"})))
+    assert without["Keypoints by"].endswith("skeleton 8 joints (shoulders, hips, knees, ankles; no feet)")

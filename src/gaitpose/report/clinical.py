@@ -113,7 +113,9 @@ def header_rows(a: Analysis) -> list[tuple[str, str]]:
     else:
         cam_text = "–"
     model = rec.get("backend") or ses.get("keypoints_source") or "keypoints read from a file"
-    skeleton = f"{len(JOINTS)} joints (shoulders, hips, knees, ankles; no feet)"
+    feet_by = rec.get("foot_points") or s.get("foot_points_source")
+    skeleton = f"{len(JOINTS)} joints (shoulders, hips, knees, ankles; " + (
+        f"heels and toe tips from {feet_by})" if feet_by else "no feet)")
     label = ses.get("label") or ""
     rows = [("Subject", ses.get("subject") or "not given"),
             ("Session", (ses.get("date") or "–") + (f" — {label}" if label else "")),
