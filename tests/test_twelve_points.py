@@ -256,3 +256,24 @@ def test_the_report_header_names_the_skeleton_that_found_the_feet(tmp_path):
                                          f"ankles; heels and toe tips from {source})")
     without = dict(header_rows(Analysis(tmp_path, {"fps": 30.0}, {"backend": "onnxruntime bundled lite@256"})))
     assert without["Keypoints by"].endswith("skeleton 8 joints (shoulders, hips, knees, ankles; no feet)")
+
+
+def test_the_8_joints_are_scored_as_before_and_the_feet_apart():
+    from gaitpose.train.evaluate import keypoint_metrics
+
+    gt = np.zeros((1, 12, 3))
+    gt[0, :8] = [[0, 0, 2], [100, 0, 2], [0, 100, 2], [100, 100, 2], [0, 150, 2], [100, 150, 2], [0, 200, 2],
+                 [100, 200, 2]]                                   # box 100 × 200: delta = 100 px
+    gt[0, 8:] = [[10, 190, 2], [90, 190, 2], [20, 195, 2], [0, 0, 0]]   # inside the box; right toe unlabelled
+    pred = gt.copy()
+    pred[0, 3, 0] += 30                                           # right hip 30 px off: wrong
+    pred[0, 8, 0] += 9                                            # left heel 9 px off: within 0.1·delta, not 0.08
+    pred[0, 10, 1] -= 50                                          # left toe 50 px off
+    m = keypoint_metrics(pred, gt, np.ones(1))
+    assert m["pcks@0.1"] == pytest.approx(7 / 8) and m["mean_px_error"] == pytest.approx(30 / 8)
+    assert m["feet"]["left_heel"] == {"pcks@0.1": 1.0, "pcks@0.08": 0.0, "mean_px_error": pytest.approx(9.0),
+                                      "labelled": 1}
+    assert m["feet"]["left_toe"]["pcks@0.1"] == 0.0 and m["feet"]["left_toe"]["mean_px_error"] == pytest.approx(50.0)
+    assert m["feet"]["right_heel"]["pcks@0.1"] == 1.0
+    assert m["feet"]["right_toe"]["labelled"] == 0
+    assert "feet" not in keypoint_metrics(pred[:, :8], gt[:, :8], np.ones(1))
