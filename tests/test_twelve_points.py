@@ -277,3 +277,14 @@ def test_the_8_joints_are_scored_as_before_and_the_feet_apart():
     assert m["feet"]["right_heel"]["pcks@0.1"] == 1.0
     assert m["feet"]["right_toe"]["labelled"] == 0
     assert "feet" not in keypoint_metrics(pred[:, :8], gt[:, :8], np.ones(1))
+
+
+def test_the_labelling_proposer_takes_the_8_joints_of_a_12_point_model(tmp_path):
+    from gaitpose.label.propose import ModelProposer
+    from gaitpose.predict.video import probe_video
+
+    weights = _constant_checkpoint(tmp_path / "w.pt", "lite_feet")
+    candidates = ModelProposer(str(weights), progress=False)(probe_video(_grey_video(tmp_path / "v.avi")), 1)
+    assert candidates.keypoints.shape[1:] == (8, 3) and len(candidates.keypoints) > 0
+    # point k at input x = 4 (k + 1): the 8 joints' own x, not the feet's (36 and more)
+    assert np.nanmax(candidates.keypoints[..., 0]) < 36.0
