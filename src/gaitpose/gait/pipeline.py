@@ -192,8 +192,10 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         feet_fwd = feet_xy.copy()
         feet_fwd[..., 0] *= direction_t[:, None]
     ev = _events_in_passes(xy_fwd, segmentation.passes, fps, feet_fwd)
-    event_source = {s: "heel and toe" if feet_xy is not None and events_mod.feet_usable(feet_xy, s) else "ankle"
-                    for s in SIDES}
+    # judged on the frames the events were found in (the passes joined), as `detect_events` judges them
+    feet_in_passes = None if feet_xy is None else _joined_passes(feet_xy, segmentation.passes)
+    event_source = {s: "heel and toe" if feet_in_passes is not None and events_mod.feet_usable(feet_in_passes, s)
+                    else "ankle" for s in SIDES}
     valid = {s: np.isfinite(xy_walk[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy_walk)[:, 0])
              for s in SIDES}
     strides = st.StrideSet()
@@ -362,6 +364,16 @@ def _nearest_pass_direction(passes: list[passes_mod.Pass], directions: list[int]
     return np.asarray(directions, float)[np.argmin(frames_away, axis=0)]
 
 
+def _joined_passes(tracks: np.ndarray, passes: list[passes_mod.Pass]) -> np.ndarray:
+    """The rows of the passes end to end, one NaN row between two passes (T'×…)."""
+    pieces = []
+    for p in passes:
+        if pieces:
+            pieces.append(np.full((1,) + tracks.shape[1:], np.nan))
+        pieces.append(tracks[p.start_frame:p.end_frame + 1])
+    return np.concatenate(pieces)
+
+
 def _events_in_passes(xy_fwd_tx8x2: np.ndarray, passes: list[passes_mod.Pass], fps: float,
                       feet_fwd_tx4x2: np.ndarray | None = None) -> dict[str, dict[str, list[float]]]:
     """Heel strikes and toe offs (fractional rows of the recording) found in the passes only.
@@ -370,21 +382,13 @@ def _events_in_passes(xy_fwd_tx8x2: np.ndarray, passes: list[passes_mod.Pass], f
     events found in that as in one walk towards +x: so standing, turning and out-of-view stretches neither
     add events nor thin out the autocorrelation that sets the cycle; a recording that is one pass from
     start to end is analysed exactly as before passes. Foot points (heels, toe tips) are joined the same way."""
-    def joined(tracks: np.ndarray) -> np.ndarray:
-        pieces = []
-        for p in passes:
-            if pieces:
-                pieces.append(np.full((1,) + tracks.shape[1:], np.nan))
-            pieces.append(tracks[p.start_frame:p.end_frame + 1])
-        return np.concatenate(pieces)
-
     joined_start, length = [], 0
     for k, p in enumerate(passes):
         length += k > 0
         joined_start.append(length)
         length += p.end_frame - p.start_frame + 1
-    events, _ = events_mod.detect_events(joined(xy_fwd_tx8x2), fps, 1,
-                                         None if feet_fwd_tx4x2 is None else joined(feet_fwd_tx4x2))
+    events, _ = events_mod.detect_events(_joined_passes(xy_fwd_tx8x2, passes), fps, 1,
+                                         None if feet_fwd_tx4x2 is None else _joined_passes(feet_fwd_tx4x2, passes))
     starts = np.array(joined_start)
     shift = np.array([p.start_frame for p in passes]) - starts   # joined position + shift = row of the recording
     return {side: {kind: [float(f + shift[np.searchsorted(starts, f, side="right") - 1]) for f in frames]
