@@ -288,3 +288,14 @@ def test_the_labelling_proposer_takes_the_8_joints_of_a_12_point_model(tmp_path)
     assert candidates.keypoints.shape[1:] == (8, 3) and len(candidates.keypoints) > 0
     # point k at input x = 4 (k + 1): the 8 joints' own x, not the feet's (36 and more)
     assert np.nanmax(candidates.keypoints[..., 0]) < 36.0
+
+
+def test_an_augmentation_mirror_moves_the_left_heel_and_its_weight_to_the_right_heel():
+    from gaitpose.data.augment import affine_matrix, transform_keypoints
+
+    kps = np.zeros((12, 4))
+    kps[8] = (10.0, 50.0, 2, 0.7)               # left heel [x, y, v, weight]
+    m = affine_matrix((50.0, 50.0), 0.0, 1.0, (0.0, 0.0), flip=True, width=100)   # x → 99 − x
+    out = transform_keypoints(kps, m, True, 100, 100, SKELETON_FEET.flip_permutation())
+    np.testing.assert_allclose(out[9], [89.0, 50.0, 2, 0.7])
+    assert (out[8] == 0).all()
