@@ -92,6 +92,8 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     lines.append(f"{'overall':<16}{metrics['pcks@0.1']:>10.3f}{metrics['pcks@0.08']:>11.3f}"
                  f"{metrics['mean_px_error']:>9.2f}")
     for name, m in (metrics.get("feet") or {}).items():
+        if not m["labelled"]:
+            continue
         lines.append(f"{name:<16}{m['pcks@0.1']:>10.3f}{m['pcks@0.08']:>11.3f}{m['mean_px_error']:>9.2f}"
                      f"   (foot point, labelled in {m['labelled']} images; not in overall)")
     lines.append(f"images: {metrics['n_images']}")
