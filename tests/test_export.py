@@ -117,3 +117,23 @@ def test_bundled_onnx_is_the_bundled_model():
     assert np.abs(onnx(frames)[..., 2] - want[..., 2]).max() < 1e-3
     assert make_backend(None, device="cpu").name.startswith("onnxruntime bundled")
     assert make_backend(None, device="cpu", flip=True).name.startswith("pytorch")
+
+
+def test_a_12_point_export_says_it_has_the_feet(exported, tmp_path):
+    """The 8-joint file stays as it was (no skeleton metadata: 8 points); a lite_feet export carries its
+    point names and gives N×12×3 keypoints, the feet after the 8 joints."""
+    from gaitpose.predict.onnx_runtime import JOINTS_KEY
+    from gaitpose.skeleton import SKELETON_FEET
+
+    eight = OnnxKeypointModel(exported["heads"])
+    assert JOINTS_KEY not in eight.session.get_modelmeta().custom_metadata_map
+    assert (eight.n_points, eight.has_feet) == (8, False)
+    torch.manual_seed(0)
+    feet_model = gaitpose.build_model("lite_feet").eval()
+    path = tmp_path / "feet.onnx"
+    assert export_onnx(feet_model, SIZE, path) < 1e-4
+    twelve = OnnxKeypointModel(path)
+    assert (twelve.n_points, twelve.has_feet) == (12, True)
+    assert twelve.session.get_modelmeta().custom_metadata_map[JOINTS_KEY].split(",") == list(SKELETON_FEET.joints)
+    x = torch.rand(2, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(3))
+    assert twelve.keypoints(x.numpy()).shape == (2, 12, 3)

@@ -30,8 +30,8 @@ def analyze(video: str | Path, out_dir: str | Path, options: AnalyzeOptions, gai
     session = {**session, "video": str(Path(video).resolve())}
 
     def run_gait(keypoints: np.ndarray, fps: float, frames: np.ndarray, min_score: float,
-                 feet: np.ndarray | None = None, times_s: np.ndarray | None = None):
-        options = replace(gait_options, min_score=min_score)
+                 feet: np.ndarray | None = None, times_s: np.ndarray | None = None, feet_source: str | None = None):
+        options = replace(gait_options, min_score=min_score, feet_source=feet_source)
         if times_s is None:
             result = analyze_keypoints(keypoints, fps, options, frames=frames, feet_tx4x3=feet)
         else:

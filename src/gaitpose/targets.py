@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Union
 
 import numpy as np
 
-from gaitpose.skeleton import BONES, JOINT_INDEX, NUM_BONES, NUM_JOINTS, bone_flip_permutation, flip_permutation
+from gaitpose.skeleton import JOINT_INDEX, SKELETON_8, Skeleton
 
 if TYPE_CHECKING:
     import torch
@@ -30,39 +30,41 @@ class TargetParams:
 
 def encode_targets(kps: np.ndarray, input_size: int = 512, *, sigma: float = 6.0, d_th: float = 36.0,
                    delta: float = 8.0, heat_th: float = 0.6, depth: np.ndarray | None = None,
-                   depth_valid: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Keypoints 8×3 [x, y, visibility] in input pixels → the targets the loss consumes.
+                   depth_valid: np.ndarray | None = None, skeleton: Skeleton = SKELETON_8) -> dict[str, np.ndarray]:
+    """Keypoints K×3 [x, y, visibility] in input pixels (K: the skeleton's points, 8 by default) →
+    the targets the loss consumes.
 
-    Returns float32 arrays: "heatmap" 8×h×w, "offset" 16×h×w, "offset_mask" 16×h×w (1 on positives),
-    "jgs" 8×h×w, "joint_mask" 8 and "bone_mask" 8 (0 where a joint is unlabelled, so its channels
-    are left out of the loss), and with `depth` (S×S, any units, letterboxed like the image):
-    "depth" 1×S×S relative depth in [0, 1] over valid pixels and "depth_mask" 1×S×S.
+    Returns float32 arrays: "heatmap" K×h×w, "offset" 2K×h×w, "offset_mask" 2K×h×w (1 on positives),
+    "jgs" B×h×w (the skeleton's bones), "joint_mask" K and "bone_mask" B (0 where a point is unlabelled,
+    so its channels are left out of the loss), and with `depth` (S×S, any units, letterboxed like the
+    image): "depth" 1×S×S relative depth in [0, 1] over valid pixels and "depth_mask" 1×S×S.
     `depth_valid` defaults to depth > 0 (0 = no reading).
     """
     kps = np.asarray(kps, dtype=np.float64)
-    if kps.shape != (NUM_JOINTS, 3):
-        raise ValueError(f"keypoints must be {NUM_JOINTS}×3 [x, y, visibility], got {kps.shape}")
+    k = skeleton.num_joints
+    if kps.shape != (k, 3):
+        raise ValueError(f"keypoints must be {k}×3 [x, y, visibility], got {kps.shape}")
     if input_size % 32:
         raise ValueError(f"input size must be a multiple of 32, got {input_size}")
     hm_size = input_size // STRIDE
     labelled = kps[:, 2] > 0
-    centres = kps[:, :2] / STRIDE                                  # 8×2 heatmap pixels
+    centres = kps[:, :2] / STRIDE                                  # K×2 heatmap pixels
 
     grid = np.arange(hm_size, dtype=np.float64)
-    dx = grid[None, None, :] - centres[:, 0, None, None]           # 8×1×w
-    dy = grid[None, :, None] - centres[:, 1, None, None]           # 8×h×1
-    dist2 = dx * dx + dy * dy                                      # 8×h×w
+    dx = grid[None, None, :] - centres[:, 0, None, None]           # K×1×w
+    dy = grid[None, :, None] - centres[:, 1, None, None]           # K×h×1
+    dist2 = dx * dx + dy * dy                                      # K×h×w
     heat = np.exp(-dist2 / (sigma * sigma))
     heat[~labelled] = 0.0
-    positive = (heat > heat_th) & (dist2 <= d_th)                  # 8×h×w
+    positive = (heat > heat_th) & (dist2 <= d_th)                  # K×h×w
 
-    offset = np.zeros((2 * NUM_JOINTS, hm_size, hm_size), dtype=np.float32)
+    offset = np.zeros((2 * k, hm_size, hm_size), dtype=np.float32)
     offset[0::2] = np.where(positive, -dx, 0.0)                    # O = p/4 - x_h
     offset[1::2] = np.where(positive, -dy, 0.0)
     offset_mask = np.repeat(positive, 2, axis=0).astype(np.float32)
 
-    bone_mask = np.array([labelled[i] and labelled[j] for i, j in BONES], dtype=np.float32)
-    jgs = bone_maps(centres, hm_size, delta) * bone_mask[:, None, None]
+    bone_mask = np.array([labelled[i] and labelled[j] for i, j in skeleton.bones], dtype=np.float32)
+    jgs = bone_maps(centres, hm_size, delta, skeleton.bones) * bone_mask[:, None, None]
 
     out = {
         "heatmap": heat.astype(np.float32),
@@ -77,10 +79,11 @@ def encode_targets(kps: np.ndarray, input_size: int = 512, *, sigma: float = 6.0
     return out
 
 
-def bone_maps(centres_8x2: np.ndarray, hm_size: int, delta: float) -> np.ndarray:
-    """JGS membership (SPEC §3): 8 bones × h × w, 1 inside the band of half-width delta along each bone."""
-    starts = centres_8x2[[i for i, _ in BONES]]                    # B×2
-    ends = centres_8x2[[j for _, j in BONES]]
+def bone_maps(centres_kx2: np.ndarray, hm_size: int, delta: float,
+              bones: tuple[tuple[int, int], ...] = SKELETON_8.bones) -> np.ndarray:
+    """JGS membership (SPEC §3): B bones × h × w, 1 inside the band of half-width delta along each bone."""
+    starts = centres_kx2[[i for i, _ in bones]]                    # B×2
+    ends = centres_kx2[[j for _, j in bones]]
     vec = ends - starts
     length = np.linalg.norm(vec, axis=1)                           # B
     safe = np.where(length > 0, length, 1.0)
@@ -110,17 +113,17 @@ def relative_depth(depth: np.ndarray, input_size: int,
     return rel[None], valid[None].astype(np.float32)
 
 
-def flip_targets(targets: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def flip_targets(targets: dict[str, np.ndarray], skeleton: Skeleton = SKELETON_8) -> dict[str, np.ndarray]:
     """Targets of the horizontally mirrored sample, on the heatmap grid (x_h → w-1-x_h).
 
     Mirrors every map, swaps left/right joint and bone channels and negates x offsets. It equals
     encoding keypoints mirrored as x' = S - STRIDE - x (the mirror of the heatmap grid).
     """
-    perm = flip_permutation()
-    bperm = bone_flip_permutation()
+    perm = skeleton.flip_permutation()
+    bperm = skeleton.bone_flip_permutation()
     out = dict(targets)
     out["heatmap"] = targets["heatmap"][perm, :, ::-1].copy()
-    off = targets["offset"].reshape(NUM_JOINTS, 2, *targets["offset"].shape[1:])[perm, :, :, ::-1].copy()
+    off = targets["offset"].reshape(skeleton.num_joints, 2, *targets["offset"].shape[1:])[perm, :, :, ::-1].copy()
     off[:, 0] *= -1
     off[off == 0] = 0.0                                            # no negative zeros
     out["offset"] = off.reshape(targets["offset"].shape)
@@ -139,7 +142,7 @@ ArrayLike = Union[np.ndarray, "torch.Tensor"]
 
 
 def decode_keypoints(heatmap: ArrayLike, offset: ArrayLike) -> ArrayLike:
-    """Heatmap N×8×h×w (or 8×h×w) + offset N×16×h×w → keypoints N×8×3 [x, y, score] in input pixels.
+    """Heatmap N×K×h×w (or K×h×w) + offset N×2K×h×w → keypoints N×K×3 [x, y, score] in input pixels.
 
     The peak pixel of each heatmap plus its offset gives the sub-pixel joint; the score is the
     peak value. Torch in, torch out (traceable, used inside the ONNX graph); numpy in, numpy out.

@@ -3,11 +3,13 @@
 Each DIR is a `gaitpose synth --video` sequence folder (video.mp4 + truth files). The video is
 analysed as a user would (bundled or given weights, truth segment lengths and camera intrinsics, as
 a clinician measures them), then the summary is compared with the truth and the angle curves with
-`gaitpose compare`'s measures. Prints one table; writes JSON with `--json`.
+`gaitpose compare`'s measures, and every true heel strike and toe off with the nearest found event of
+its side and kind (`event_errors_s`). Prints one table; writes JSON with `--json`.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import shutil
 import tempfile
@@ -23,8 +25,37 @@ from gaitpose.gait.pipeline import GaitOptions
 from gaitpose.gait.readers import read_angles_csv
 from gaitpose.jobs import analyze, compare_with_truth
 from gaitpose.predict.analyze import AnalyzeOptions
+from gaitpose.report.writers import absolute_frame
 
 ANGLES = ("left_hip_deg", "right_hip_deg", "left_knee_deg", "right_knee_deg")
+EVENTS = ("heel_strike", "toe_off")
+MAX_EVENT_ERROR_S = 0.25     # a true event with no found event of its side and kind this near is missed
+
+
+def event_errors_s(found_s: dict[str, dict[str, list[float]]], truth_s: dict[str, dict[str, list[float]]],
+                   max_error_s: float = MAX_EVENT_ERROR_S) -> dict[str, dict[str, Any]]:
+    """Per event kind: each true event (side → kind → times in s) against the nearest found one of the same
+    side and kind → {"errors_s": found − true for those within `max_error_s`, "missed": the others}."""
+    out: dict[str, dict[str, Any]] = {kind: {"errors_s": [], "missed": 0} for kind in EVENTS}
+    for side, kinds in truth_s.items():
+        for kind in EVENTS:
+            found = np.asarray(found_s.get(side, {}).get(kind, []), dtype=float)
+            for t in kinds.get(kind, []):
+                d = found - t
+                if len(d) and np.min(np.abs(d)) <= max_error_s:
+                    out[kind]["errors_s"].append(float(d[np.argmin(np.abs(d))]))
+                else:
+                    out[kind]["missed"] += 1
+    return out
+
+
+def read_truth_events(path: Path) -> dict[str, dict[str, list[float]]]:
+    """A synth truth events.csv (side,event,frame,time_s) → side → kind → exact times in s."""
+    out: dict[str, dict[str, list[float]]] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["side"], {}).setdefault(row["event"], []).append(float(row["time_s"]))
+    return out
 
 
 def _label(sequence_dir: Path) -> str:
@@ -47,9 +78,21 @@ def walk_accuracy(sequence_dir: Path, options: AnalyzeOptions) -> dict[str, Any]
     shutil.rmtree(out, ignore_errors=True)
     rows = compare_with_truth(result.summary, truth)
     sim = result.summary.get("similarity", {})
+    found_s = {side: {kind: [absolute_frame(result, f) / result.fps for f in rows_]
+                      for kind, rows_ in kinds.items()} for side, kinds in result.events.items()}
+    events = event_errors_s(found_s, read_truth_events(sequence_dir / "events.csv"))
+    errors = {label: d for label, _, _, d, _ in rows}
+    for kind in EVENTS:
+        errs = np.abs(events[kind]["errors_s"])
+        errors[f"{kind.replace('_', ' ')} median |err|"] = float(np.median(errs)) if len(errs) else float("nan")
+        errors[f"{kind.replace('_', ' ')} mean err"] = float(np.mean(events[kind]["errors_s"])) if len(errs) else float("nan")
+        errors[f"{kind.replace('_', ' ')} missed"] = float(events[kind]["missed"])
     return {
         "sequence": _label(sequence_dir),
-        "errors": {label: d for label, _, _, d, _ in rows},
+        "event_source": result.summary.get("event_source"),
+        "foot_points_source": result.summary.get("foot_points_source"),
+        "event_errors_s": events,
+        "errors": errors,
         "angles": {a: {k: sim[a][k] for k in ("rmse", "S", "r", "lag_frames")} for a in ANGLES if a in sim},
         "keypoint_frames_per_s": record["keypoint_frames_per_s"],
     }
@@ -81,6 +124,16 @@ def main(argv: list[str] | None = None) -> int:
         s_val = [r["angles"].get(angle, {}).get("S", np.nan) for r in results]
         print(f"{angle + ' RMSE':<26}" + "".join(f"{e:>20.2f}" for e in rmse) + f"{np.nanmean(rmse):>12.2f}")
         print(f"{angle + ' S':<26}" + "".join(f"{e:>20.3f}" for e in s_val) + f"{np.nanmean(s_val):>12.3f}")
+    for kind in EVENTS:
+        pooled = np.concatenate([r["event_errors_s"][kind]["errors_s"] for r in results])
+        missed = sum(r["event_errors_s"][kind]["missed"] for r in results)
+        if len(pooled):
+            print(f"{kind} over all walks: median |err| {1000 * np.median(np.abs(pooled)):.0f} ms, mean err "
+                  f"{1000 * np.mean(pooled):+.0f} ms, 90 % within {1000 * np.percentile(np.abs(pooled), 90):.0f} ms "
+                  f"({len(pooled)} found, {missed} missed)")
+    sources = {str(r["foot_points_source"] or "none") + ": " + "/".join(sorted(set((r["event_source"] or {}).values())))
+               for r in results}
+    print("events from: " + "; ".join(sorted(sources)))
     if args.json_path:
         write_json_atomic(args.json_path, results)
     return 0

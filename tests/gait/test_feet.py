@@ -101,3 +101,21 @@ def test_gait_cli_takes_events_from_heel_and_toe(tmp_path):
     # here too, but up to 113 ms on the asymmetric walker; tests/gait/test_truth.py)
     for side in ("left", "right"):
         assert s["stance_time_s"][side] == pytest.approx(walk.stance_time_s[side], abs=0.04)
+
+
+def test_feet_found_through_the_walk_time_the_events_when_the_walker_is_in_view_for_part_of_the_clip():
+    """Usable feet are judged on the walking passes, the frames the events come from: a walker in view for 4 s
+    of a 9 s clip (nobody there for the first 5 s) has heel and toe in every frame of its pass, not in 80 % of
+    the clip's frames, and its events come from them (and the summary says so)."""
+    from gaitpose.gait.geometry import Camera
+    from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints
+
+    walk = simulate(replace(SYMMETRIC, fps=60.0, n_cycles=4))
+    kp, feet, cam = observe_with_feet(walk, seed=5)
+    empty = int(1.25 * len(kp))                                  # more than the walk: under half the clip walks
+    kp = np.concatenate([np.full((empty, 8, 3), np.nan), kp])
+    feet = np.concatenate([np.full((empty, 4, 3), np.nan), feet])
+    camera = Camera(**cam.intrinsics_json(), known=True)
+    res = analyze_keypoints(kp, 60.0, GaitOptions(height_m=1.75, camera=camera), feet_tx4x3=feet)
+    assert res.summary["event_source"] == {"left": "heel and toe", "right": "heel and toe"}
+    assert not any(n.startswith("heel and toe points were given") for n in res.notes)

@@ -359,8 +359,9 @@ def test_foot_points_are_cleaned_with_the_ankles_turned_with_the_floor_and_mirro
     assert res.summary["event_source"] == {"left": "heel and toe", "right": "heel and toe"}
     assert res.summary["floor_angle_deg"] == pytest.approx(10.0) and res.summary["floor_angle_source"] == "given"
     assert res.summary["walking_direction"] == "left"
-    assert "heel strike from the heel, toe off from the toe: on real walks (motion capture) 90 % of toe offs were " \
-           "found within 0.03 s early and 0.18 s late" in res.notes
+    assert "heel strike from the heel, toe off from the toe (foot points from the keypoints file's foot columns): on " \
+           "real walks (motion capture) 90 % of toe offs were found within 0.03 s early and 0.18 s late" in res.notes
+    assert res.summary["foot_points_source"] == "the keypoints file's foot columns"
     assert ANKLE_NOTE not in res.notes and not any(n.startswith("heel and toe points were given") for n in res.notes)
     assert not any(n.startswith("--direction") for n in res.notes)
 

@@ -215,8 +215,8 @@ def test_analyze_gives_the_teachers_feet_to_the_gait_step(tmp_path, monkeypatch)
     video = _room_video(tmp_path / "room.avi", (64, 64), 4)
     seen = {}
 
-    def run_gait(keypoints, fps, frames, min_score, feet, times_s):
-        seen["joints"], seen["feet"] = keypoints, feet
+    def run_gait(keypoints, fps, frames, min_score, feet, times_s, feet_source):
+        seen["joints"], seen["feet"], seen["feet_source"] = keypoints, feet, feet_source
         return {}, []
 
     analyze_video(video, tmp_path / "out", AnalyzeOptions(keypoints="mediapipe", progress=False, overlay=False,

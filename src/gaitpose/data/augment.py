@@ -36,7 +36,8 @@ class AugmentParams:
 
 @dataclass
 class Augmented:
-    """Augmented sample: image H×W×3 uint8, keypoints 8×3 [x, y, v], depth H×W or None, valid H×W bool."""
+    """Augmented sample: image H×W×3 uint8, keypoints K×C [x, y, v, …] (named for the 8 joints; K = 12
+    with the feet), depth H×W or None, valid H×W bool."""
 
     image: np.ndarray
     keypoints_8x3: np.ndarray
@@ -62,12 +63,13 @@ def affine_matrix(centre_xy: tuple[float, float], angle_deg: float, scale: float
 
 
 def transform_keypoints(kps_8x3: np.ndarray, matrix_2x3: np.ndarray, flip: bool, width: int,
-                        height: int) -> np.ndarray:
-    """Move keypoints with the warp; swap left/right channels when mirrored; unlabel those leaving the image."""
+                        height: int, flip_perm: list[int] | None = None) -> np.ndarray:
+    """Move keypoints with the warp; swap left/right channels when mirrored (`flip_perm`: the skeleton's
+    swap, default the 8 joints'); unlabel those leaving the image."""
     kps = np.asarray(kps_8x3, dtype=np.float64).copy()
     kps[:, :2] = kps[:, :2] @ matrix_2x3[:, :2].T + matrix_2x3[:, 2]
     if flip:
-        kps = kps[flip_permutation()]
+        kps = kps[flip_permutation() if flip_perm is None else flip_perm]
     x, y = kps[:, 0], kps[:, 1]
     outside = (x < -0.5) | (y < -0.5) | (x > width - 0.5) | (y > height - 0.5)
     kps[outside | (kps[:, 2] == 0)] = 0.0
@@ -75,11 +77,12 @@ def transform_keypoints(kps_8x3: np.ndarray, matrix_2x3: np.ndarray, flip: bool,
 
 
 def augment(image: np.ndarray, kps_8x3: np.ndarray, rng: np.random.Generator, params: AugmentParams,
-            depth: np.ndarray | None = None, valid: np.ndarray | None = None) -> Augmented:
+            depth: np.ndarray | None = None, valid: np.ndarray | None = None,
+            flip_perm: list[int] | None = None) -> Augmented:
     """Random geometry + occlusion + colour for one sample (image H×W×3 uint8 RGB, keypoints in its pixels).
 
-    Keypoints are 8×C [x, y, v, …]: any columns after v (e.g. a training weight) move with their joint
-    when a mirror swaps left and right.
+    Keypoints are K×C [x, y, v, …]: any columns after v (e.g. a training weight) move with their joint
+    when a mirror swaps left and right (`flip_perm`: the skeleton's swap; default the 8 joints').
 
     `valid` (H×W bool) marks pixels with a depth label (e.g. image content, not letterbox padding);
     it is warped along and cleared under occlusion patches and outside the warped image.
@@ -101,7 +104,7 @@ def augment(image: np.ndarray, kps_8x3: np.ndarray, rng: np.random.Generator, pa
     if depth is not None:
         # nearest: blending a reading with a 0 (no reading) would invent depths at edges
         depth = cv2.warpAffine(depth, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-    kps = transform_keypoints(kps_8x3, m, flip, w, h)
+    kps = transform_keypoints(kps_8x3, m, flip, w, h, flip_perm)
 
     if labelled.any() and rng.random() < params.occlusion_prob:
         _occlude(image, valid, kps, rng, params, person_height=float(scale * (hi[1] - lo[1])))

@@ -3,7 +3,9 @@
 One annotation is one sample: 8 joints (skeleton order) as [x, y, v] in original-image pixels,
 v = 0 not labelled, 1 labelled but occluded, 2 visible. An annotation may carry `keypoint_weights`
 (8 numbers in [0, 1]: how much each joint's label counts in training, e.g. a teacher model's
-confidence; absent = 1 for every labelled joint). An image may carry `depth_file` (16-bit
+confidence; absent = 1 for every labelled joint) and `feet` (the heels and toe tips, issue 13:
+{"left_heel": [x, y, v], …} with v = 0 not labelled, 1 or 2 as for the joints, or a visibility strictly
+between 0 and 1 — the teacher's — that is then also the point's training weight). An image may carry `depth_file` (16-bit
 PNG, millimetres, 0 = no reading, same size as the RGB) and `subject` (for subject-wise splits).
 Paths in the JSON are relative to the JSON's folder (absolute paths are kept as they are).
 """
@@ -20,7 +22,7 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_json_atomic
-from gaitpose.skeleton import FOOT_POINTS, JOINTS, NUM_JOINTS, coco_category
+from gaitpose.skeleton import FOOT_POINTS, JOINTS, NUM_JOINTS, SIDE_JOINTS, SIDES, Skeleton, coco_category
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,47 @@ def joint_weights(sample: Sample) -> np.ndarray:
     """8 training weights of a sample: its keypoint_weights (or 1), 0 where a joint is unlabelled."""
     w = np.ones(NUM_JOINTS) if sample.keypoint_weights is None else np.asarray(sample.keypoint_weights, float)
     return np.where(sample.keypoints_8x3[:, 2] > 0, w, 0.0)
+
+
+MIN_FOOT_VISIBILITY = 0.5      # a teacher's foot point below this is left out (its joints' rule, teach.py)
+MAX_FOOT_SHANKS = 0.8          # a heel or toe farther than this many shank lengths from its ankle is left out
+
+
+def foot_labels(sample: Sample) -> tuple[np.ndarray, np.ndarray]:
+    """The sample's heels and toe tips as training labels → (4×3 [x, y, v] with v in {0, 1, 2}, 4 weights).
+
+    Missing `feet` → all unlabelled, weight 0 (so the feet's channels learn nothing from the sample, neither
+    where a foot is nor that there is none). A point counts only with the ankle of its side labelled, within
+    MAX_FOOT_SHANKS shank lengths of that ankle (when the knee is labelled too: a heel lies about 0.25 and a
+    toe about 0.5 shank from the ankle, so a foot on the other leg's ankle — a teacher's left/right mix-up — is
+    dropped) and, for a fractional visibility (the teacher's), at MIN_FOOT_VISIBILITY or more, weighted by it.
+    """
+    labels, weights = np.zeros((len(FOOT_POINTS), 3)), np.zeros(len(FOOT_POINTS))
+    if sample.feet_4x3 is None:
+        return labels, weights
+    feet = np.asarray(sample.feet_4x3, dtype=np.float64)
+    kps = sample.keypoints_8x3
+    for k, name in enumerate(FOOT_POINTS):
+        side = next(s for s in SIDES if name.startswith(f"{s}_"))
+        x, y, v = feet[k]
+        ankle, knee = kps[SIDE_JOINTS[side]["ankle"]], kps[SIDE_JOINTS[side]["knee"]]
+        if v <= 0 or ankle[2] <= 0 or (0 < v < 1 and v < MIN_FOOT_VISIBILITY):
+            continue
+        if knee[2] > 0 and np.hypot(x - ankle[0], y - ankle[1]) > MAX_FOOT_SHANKS * np.hypot(*(knee[:2] - ankle[:2])):
+            continue
+        labels[k] = (x, y, 1 if v == 1 else 2)
+        weights[k] = v if v < 1 else 1.0
+    return labels, weights
+
+
+def training_points(sample: Sample, skeleton: Skeleton) -> tuple[np.ndarray, np.ndarray]:
+    """→ (K×3 [x, y, v] in original pixels, K training weights) for a network predicting `skeleton`'s
+    K points: the 8 joints (`joint_weights`), then with the feet their `foot_labels`."""
+    kps, weights = sample.keypoints_8x3.copy(), joint_weights(sample)
+    if skeleton.num_joints == NUM_JOINTS:
+        return kps, weights
+    feet, foot_w = foot_labels(sample)
+    return np.concatenate([kps, feet]), np.concatenate([weights, foot_w])
 
 
 def load_coco_keypoints(path: str | os.PathLike, *, check_files: bool = True) -> list[Sample]:
@@ -89,8 +132,28 @@ def load_coco_keypoints(path: str | os.PathLike, *, check_files: bool = True) ->
         if im is None:
             raise GaitposeError(f"{path}: annotation {ann_id}: image_id {ann.get('image_id')} is not in 'images'")
         samples.append(_sample(path, root, im, np.asarray(kps, dtype=np.float64).reshape(NUM_JOINTS, 3),
-                               check_files, _keypoint_weights(path, ann_id, ann.get("keypoint_weights"))))
+                               check_files, _keypoint_weights(path, ann_id, ann.get("keypoint_weights")),
+                               _feet(path, ann_id, ann.get("feet"))))
     return samples
+
+
+def _feet(path: Path, ann_id: Any, raw: Any) -> np.ndarray | None:
+    """An annotation's optional `feet`: {name: [x, y, v]} for the FOOT_POINTS → 4×3 (absent names: v = 0)."""
+    if raw is None:
+        return None
+    where = f"{path}: annotation {ann_id}: 'feet'"
+    if not isinstance(raw, dict) or set(raw) - set(FOOT_POINTS):
+        raise GaitposeError(f"{where} must map {', '.join(FOOT_POINTS)} to [x, y, v], got {str(raw)[:60]}")
+    feet = np.zeros((len(FOOT_POINTS), 3))
+    for k, name in enumerate(FOOT_POINTS):
+        try:
+            point = np.asarray(raw.get(name, [0, 0, 0]), dtype=np.float64)
+        except (TypeError, ValueError):
+            point = np.zeros(0)
+        if point.shape != (3,) or not np.isfinite(point).all() or not 0 <= point[2] <= 2:
+            raise GaitposeError(f"{where}: {name} must be [x, y, v] with v in [0, 2], got {str(raw.get(name))[:40]}")
+        feet[k] = point
+    return feet
 
 
 def _keypoint_weights(path: Path, ann_id: Any, raw: Any) -> np.ndarray | None:
@@ -125,7 +188,7 @@ def _check_category(path: Path, categories: Any) -> None:
 
 
 def _sample(path: Path, root: Path, im: dict, kps: np.ndarray, check_files: bool,
-            keypoint_weights: np.ndarray | None = None) -> Sample:
+            keypoint_weights: np.ndarray | None = None, feet_4x3: np.ndarray | None = None) -> Sample:
     name = im.get("file_name")
     if not name:
         raise GaitposeError(f"{path}: image {im['id']} has no 'file_name'")
@@ -145,7 +208,8 @@ def _sample(path: Path, root: Path, im: dict, kps: np.ndarray, check_files: bool
     subject = im.get("subject")
     return Sample(image_path=image_path, width=width, height=height, keypoints_8x3=kps,
                   image_id=int(im["id"]), depth_path=depth_path,
-                  subject=None if subject is None else str(subject), keypoint_weights=keypoint_weights)
+                  subject=None if subject is None else str(subject), keypoint_weights=keypoint_weights,
+                  feet_4x3=feet_4x3)
 
 
 def check_depth_png(depth_path: Path, width: int, height: int) -> None:
@@ -192,7 +256,7 @@ def write_coco_keypoints(path: str | os.PathLike, samples: Sequence[Sample], *,
         if sample.keypoint_weights is not None:
             ann["keypoint_weights"] = [round(float(w), 4) for w in sample.keypoint_weights]
         if sample.feet_4x3 is not None:        # the same {"left_heel": [x, y, v], …} as the teacher's `feet`
-            ann["feet"] = {p: [round(float(x), 3), round(float(y), 3), int(v)]
+            ann["feet"] = {p: [round(float(x), 3), round(float(y), 3), int(v) if v == int(v) else round(float(v), 4)]
                            for p, (x, y, v) in zip(FOOT_POINTS, np.asarray(sample.feet_4x3, float))}
         if annotation_extras is not None:
             ann.update(annotation_extras[len(annotations)])

@@ -18,10 +18,10 @@ import torch
 from torch.utils.data import Dataset
 
 from gaitpose.data.augment import AugmentParams, augment
-from gaitpose.data.coco import Sample, joint_weights, load_coco_keypoints
+from gaitpose.data.coco import Sample, load_coco_keypoints, training_points
 from gaitpose.data.letterbox import Letterbox
 from gaitpose.errors import GaitposeError
-from gaitpose.skeleton import BONES
+from gaitpose.skeleton import SKELETON_8, Skeleton
 from gaitpose.targets import TargetParams, encode_targets
 
 
@@ -34,6 +34,7 @@ class DatasetConfig:
     augment: AugmentParams = field(default_factory=AugmentParams)
     targets: TargetParams = field(default_factory=TargetParams)
     seed: int = 0
+    skeleton: Skeleton = SKELETON_8             # the points the network predicts (coco.training_points)
 
 
 class KeypointDataset(Dataset):
@@ -54,11 +55,12 @@ class KeypointDataset(Dataset):
     def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
         """One sample, S = input_size:
 
-        "image" 3×S×S float in [0, 1] (RGB); targets from `encode_targets` — "heatmap" 8×S/4×S/4,
-        "offset" and "offset_mask" 16×S/4×S/4, "jgs" 8×S/4×S/4, "joint_mask" 8, "bone_mask" 8,
-        "depth" and "depth_mask" 1×S×S; "keypoints" 8×3 in input pixels (after augmentation);
-        meta for evaluation: "keypoints_original" 8×3 in original pixels, "src_wh" (2,) with the
+        "image" 3×S×S float in [0, 1] (RGB); targets from `encode_targets` — "heatmap" K×S/4×S/4,
+        "offset" and "offset_mask" 2K×S/4×S/4, "jgs" B×S/4×S/4, "joint_mask" K, "bone_mask" B,
+        "depth" and "depth_mask" 1×S×S; "keypoints" K×3 in input pixels (after augmentation);
+        meta for evaluation: "keypoints_original" K×3 in original pixels, "src_wh" (2,) with the
         original size (→ `Letterbox(w, h, S).to_original`), "has_depth" and "index".
+        K points and B bones of the config's skeleton (8 and 8; with the feet 12 and 14).
         """
         cfg = self.config
         sample = self.samples[index]
@@ -66,7 +68,8 @@ class KeypointDataset(Dataset):
         lb = Letterbox(sample.width, sample.height, cfg.input_size)
         image_s = lb.apply_image(image)
         valid = lb.content_mask()
-        kps = sample.keypoints_8x3.copy()
+        points, weights = training_points(sample, cfg.skeleton)
+        kps = points.copy()
         kps[:, :2] = lb.to_input(kps[:, :2])
         kps[kps[:, 2] == 0] = 0.0
         if sample.depth_path is not None:
@@ -74,11 +77,11 @@ class KeypointDataset(Dataset):
         else:
             depth_s = cv2.cvtColor(image_s, cv2.COLOR_RGB2GRAY)        # pre-training rule: grayscale as depth
 
-        weights = joint_weights(sample)
         if cfg.train:
             rng = np.random.default_rng((cfg.seed, self.epoch, index))
             # the weights ride along as a 4th column, so a mirror swaps them with their joints
-            aug = augment(image_s, np.column_stack([kps, weights]), rng, cfg.augment, depth=depth_s, valid=valid)
+            aug = augment(image_s, np.column_stack([kps, weights]), rng, cfg.augment, depth=depth_s, valid=valid,
+                          flip_perm=cfg.skeleton.flip_permutation())
             image_s, depth_s, valid = aug.image, aug.depth, aug.valid
             kps, weights = aug.keypoints_8x3[:, :3], aug.keypoints_8x3[:, 3]
         if sample.depth_path is not None:
@@ -86,25 +89,27 @@ class KeypointDataset(Dataset):
 
         tp = cfg.targets
         targets = encode_targets(kps, cfg.input_size, sigma=tp.sigma, d_th=tp.d_th, delta=tp.delta,
-                                 heat_th=tp.heat_th, depth=depth_s, depth_valid=valid)
-        apply_joint_weights(targets, weights)
+                                 heat_th=tp.heat_th, depth=depth_s, depth_valid=valid, skeleton=cfg.skeleton)
+        apply_joint_weights(targets, weights, cfg.skeleton)
         item = {name: torch.from_numpy(array) for name, array in targets.items()}
         item["image"] = torch.from_numpy(image_s).permute(2, 0, 1).float().div_(255.0)
         item["keypoints"] = torch.from_numpy(kps.astype(np.float32))
-        item["keypoints_original"] = torch.from_numpy(sample.keypoints_8x3.astype(np.float32))
+        item["keypoints_original"] = torch.from_numpy(points.astype(np.float32))
         item["src_wh"] = torch.tensor([sample.width, sample.height], dtype=torch.int64)
         item["has_depth"] = torch.tensor(sample.depth_path is not None)
         item["index"] = torch.tensor(index, dtype=torch.int64)
         return item
 
 
-def apply_joint_weights(targets: dict[str, np.ndarray], weights_8: np.ndarray) -> None:
-    """Scale the loss masks by per-joint training weights (in place): joint and offset masks by the
-    joint's weight, a bone's mask by the smaller weight of its two joints. All-1 weights change nothing."""
-    w = np.asarray(weights_8, dtype=np.float32)
+def apply_joint_weights(targets: dict[str, np.ndarray], weights_k: np.ndarray, skeleton: Skeleton = SKELETON_8) -> None:
+    """Scale the loss masks by per-point training weights (in place): joint and offset masks by the
+    point's weight, a bone's mask by the smaller weight of its two points. All-1 weights change nothing;
+    a weight of 0 (e.g. the feet of a sample without foot labels) takes the point's channels out of the loss."""
+    w = np.asarray(weights_k, dtype=np.float32)
     targets["joint_mask"] = targets["joint_mask"] * w
     targets["offset_mask"] = targets["offset_mask"] * np.repeat(w, 2)[:, None, None]
-    targets["bone_mask"] = targets["bone_mask"] * np.array([min(w[i], w[j]) for i, j in BONES], dtype=np.float32)
+    targets["bone_mask"] = targets["bone_mask"] * np.array([min(w[i], w[j]) for i, j in skeleton.bones],
+                                                           dtype=np.float32)
 
 
 def read_rgb(sample: Sample) -> np.ndarray:

@@ -56,6 +56,7 @@ class GaitOptions:
     min_strides: int = 3                 # fewer: a warning in the report
     norms: dict | None = None            # from `gaitpose norms build` (reference band, deviation scores)
     reference_angles: dict[str, np.ndarray] | None = None  # angle column → series at the same fps
+    feet_source: str | None = None       # who found the foot points (e.g. a 12-point GaitPoseNet); None: given
 
 
 @dataclass
@@ -191,8 +192,10 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         feet_fwd = feet_xy.copy()
         feet_fwd[..., 0] *= direction_t[:, None]
     ev = _events_in_passes(xy_fwd, segmentation.passes, fps, feet_fwd)
-    event_source = {s: "heel and toe" if feet_xy is not None and events_mod.feet_usable(feet_xy, s) else "ankle"
-                    for s in SIDES}
+    # judged on the frames the events were found in (the passes joined), as `detect_events` judges them
+    feet_in_passes = None if feet_xy is None else _joined_passes(feet_xy, segmentation.passes)
+    event_source = {s: "heel and toe" if feet_in_passes is not None and events_mod.feet_usable(feet_in_passes, s)
+                    else "ankle" for s in SIDES}
     valid = {s: np.isfinite(xy_walk[:, SIDE_JOINTS[s]["ankle"], 0]) & np.isfinite(geometry.pelvis(xy_walk)[:, 0])
              for s in SIDES}
     strides = st.StrideSet()
@@ -213,8 +216,9 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
                      "stance, swing, double support and D_ps are less certain than cycle time, cadence and step length")
     else:
         real_early, real_late = events_mod.TOE_OFF_ERROR_REAL_FEET_S
-        notes.append(f"heel strike from the heel, toe off from the toe: on real walks (motion capture) 90 % of toe offs "
-                     f"were found within {-real_early:.2f} s early and {real_late:.2f} s late")
+        notes.append(f"heel strike from the heel, toe off from the toe (foot points from {_feet_source(options)}): "
+                     f"on real walks (motion capture) 90 % of toe offs were found within {-real_early:.2f} s early "
+                     f"and {real_late:.2f} s late")
     if feet_tx4x3 is not None and "ankle" in event_source.values():
         notes.append("heel and toe points were given but found in too few frames for "
                      + " and ".join(s for s in SIDES if event_source[s] == "ankle") + ": its events come from the ankle")
@@ -280,11 +284,16 @@ def analyze_keypoints(keypoints_tx8x3: np.ndarray, fps: float, options: GaitOpti
         summary["similarity"] = {c: similarity(angles[c], np.asarray(ref, float), max_lag=max_lag)
                                  for c, ref in options.reference_angles.items() if c in angles}
     summary["event_source"] = event_source
+    summary["foot_points_source"] = _feet_source(options) if feet_tx4x3 is not None else None
     summary["notes"] = notes
     kp_out = kp_clean.copy()
     return GaitResult(fps=fps, frames=frames, keypoints_tx8x3=kp_out, angles=angles, events=ev, strides=strides,
                       summary=summary, curves=curves, notes=notes, forward_m=forward_m, norms=options.norms,
                       plane_xy_tx8x2=xy_fwd)
+
+
+def _feet_source(options: GaitOptions) -> str:
+    return options.feet_source or "the keypoints file's foot columns"
 
 
 def implausible_rhythm(cadence_steps_per_min: float, cycle_mean_s: float, cycle_sd_s: float) -> list[str]:
@@ -357,6 +366,16 @@ def _nearest_pass_direction(passes: list[passes_mod.Pass], directions: list[int]
     return np.asarray(directions, float)[np.argmin(frames_away, axis=0)]
 
 
+def _joined_passes(tracks: np.ndarray, passes: list[passes_mod.Pass]) -> np.ndarray:
+    """The rows of the passes end to end, one NaN row between two passes (T'×…)."""
+    pieces = []
+    for p in passes:
+        if pieces:
+            pieces.append(np.full((1,) + tracks.shape[1:], np.nan))
+        pieces.append(tracks[p.start_frame:p.end_frame + 1])
+    return np.concatenate(pieces)
+
+
 def _events_in_passes(xy_fwd_tx8x2: np.ndarray, passes: list[passes_mod.Pass], fps: float,
                       feet_fwd_tx4x2: np.ndarray | None = None) -> dict[str, dict[str, list[float]]]:
     """Heel strikes and toe offs (fractional rows of the recording) found in the passes only.
@@ -365,21 +384,13 @@ def _events_in_passes(xy_fwd_tx8x2: np.ndarray, passes: list[passes_mod.Pass], f
     events found in that as in one walk towards +x: so standing, turning and out-of-view stretches neither
     add events nor thin out the autocorrelation that sets the cycle; a recording that is one pass from
     start to end is analysed exactly as before passes. Foot points (heels, toe tips) are joined the same way."""
-    def joined(tracks: np.ndarray) -> np.ndarray:
-        pieces = []
-        for p in passes:
-            if pieces:
-                pieces.append(np.full((1,) + tracks.shape[1:], np.nan))
-            pieces.append(tracks[p.start_frame:p.end_frame + 1])
-        return np.concatenate(pieces)
-
     joined_start, length = [], 0
     for k, p in enumerate(passes):
         length += k > 0
         joined_start.append(length)
         length += p.end_frame - p.start_frame + 1
-    events, _ = events_mod.detect_events(joined(xy_fwd_tx8x2), fps, 1,
-                                         None if feet_fwd_tx4x2 is None else joined(feet_fwd_tx4x2))
+    events, _ = events_mod.detect_events(_joined_passes(xy_fwd_tx8x2, passes), fps, 1,
+                                         None if feet_fwd_tx4x2 is None else _joined_passes(feet_fwd_tx4x2, passes))
     starts = np.array(joined_start)
     shift = np.array([p.start_frame for p in passes]) - starts   # joined position + shift = row of the recording
     return {side: {kind: [float(f + shift[np.searchsorted(starts, f, side="right") - 1]) for f in frames]

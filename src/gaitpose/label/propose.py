@@ -154,8 +154,8 @@ class ModelProposer:
         for start in range(0, len(frames), self.batch_size):
             chunk = frames[start:start + self.batch_size]
             rgb = np.stack([cv2.cvtColor(images[f], cv2.COLOR_BGR2RGB) for f in chunk])
-            direct = self.backend(rgb)
-            mirrored = self.backend(np.ascontiguousarray(rgb[:, :, ::-1]))[:, flip_permutation()]
+            direct = self.backend(rgb)[:, :NUM_JOINTS]                      # the joints a person labels
+            mirrored = self.backend(np.ascontiguousarray(rgb[:, :, ::-1]))[:, :NUM_JOINTS][:, flip_permutation()]
             mirrored[..., 0] = size - 1 - mirrored[..., 0]                     # back to the direct image's x
             for n, f in enumerate(chunk):
                 crop, lb = crops[f]

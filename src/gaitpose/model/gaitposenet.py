@@ -12,6 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from gaitpose.model.heads import ALL_HEADS, KEYPOINT_HEADS, MultitaskNet, conv_bn_relu, head
+from gaitpose.skeleton import SKELETON_8, Skeleton
 
 __all__ = ["ALL_HEADS", "KEYPOINT_HEADS", "GaitPoseNet", "GaitPoseNetConfig", "conv_bn_relu", "head"]
 
@@ -94,6 +95,7 @@ class GaitPoseNetConfig:
     cardinality: int = 8
     fpn: int = 128
     head: int = 64
+    skeleton: Skeleton = SKELETON_8               # the points the heads predict (8 joints, or 12 with the feet)
 
 
 class GaitPoseNet(MultitaskNet):
@@ -107,7 +109,7 @@ class GaitPoseNet(MultitaskNet):
         self.stages = nn.ModuleList(
             make_stage(chans[i], chans[i + 1], d, cfg.cardinality) for i, d in enumerate(cfg.depths))
         self.fpn = FPN(cfg.stages, cfg.fpn)
-        self.add_heads(cfg.fpn)
+        self.add_heads(cfg.fpn, cfg.skeleton)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         x = self.stem(x - 0.5)                                           # (N, stem, S/2, S/2)

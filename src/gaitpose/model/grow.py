@@ -45,3 +45,52 @@ def load_grown(model: GaitPoseNet, state: dict[str, torch.Tensor], source: str =
             block.body[3].weight.zero_()                  # the body's last BatchNorm: body(x) = 0
             block.body[3].bias.zero_()
     return new_blocks
+
+
+# The last layer of each keypoint head: its output channels are per point (heatmap), two per point
+# (offset) or per bone (jgs), in the skeleton's order.
+_HEAD_OUT = {"heatmap.1": 1, "offset.1": 2, "jgs.1": 0}
+
+
+def load_with_new_points(model: torch.nn.Module, state: dict[str, torch.Tensor], source_joints: list[str],
+                         source: str = "checkpoint") -> int:
+    """Load a network trained for fewer points (the 8 joints) into `model`, whose skeleton adds points
+    after them (the feet): every weight is copied, and in the heads' last layers the channels of the
+    shared points and bones; the new points' and bones' channels keep their fresh initialisation.
+
+    `source_joints` must be the first names of the model's skeleton, and its bones the first bones.
+    Returns how many output channels start fresh.
+    """
+    skeleton = model.skeleton
+    n_old = len(source_joints)
+    if list(skeleton.joints[:n_old]) != list(source_joints) or n_old >= skeleton.num_joints:
+        raise GaitposeError(f"{source}: its joints {source_joints} are not the first joints of the "
+                            f"{getattr(model, 'model_name', 'model')} network's {list(skeleton.joints)}")
+    own = model.state_dict()
+    old_bones = sum(1 for i, j in skeleton.bones if i < n_old and j < n_old)
+    loaded = {}
+    fresh = 0
+    for key, value in state.items():
+        value = value.float() if value.is_floating_point() else value
+        layer = key.rsplit(".", 1)[0]
+        if layer in _HEAD_OUT and key in own:
+            per = _HEAD_OUT[layer]
+            n_keep = per * n_old if per else old_bones
+            if value.shape[0] != n_keep or own[key].shape[1:] != value.shape[1:]:
+                raise GaitposeError(f"{source}: weight {key} {tuple(value.shape)} does not fit the "
+                                    f"{getattr(model, 'model_name', 'model')} network's first {n_keep} channels of "
+                                    f"{tuple(own[key].shape)}")
+            merged = own[key].clone()
+            merged[:n_keep] = value
+            fresh += own[key].shape[0] - n_keep if key.endswith(".weight") else 0
+            loaded[key] = merged
+        elif key not in own or own[key].shape != value.shape:
+            raise GaitposeError(f"{source}: weight {key} does not fit the {getattr(model, 'model_name', 'model')} "
+                                f"network (only the heads' last layers may differ)")
+        else:
+            loaded[key] = value
+    missing = sorted(set(own) - set(loaded))
+    if missing:
+        raise GaitposeError(f"{source}: lacks {missing[0]}")
+    model.load_state_dict(loaded)
+    return fresh

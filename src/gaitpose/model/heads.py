@@ -1,6 +1,6 @@
 """The four output heads of SPEC §4, shared by every backbone (GaitPoseNet, HRNet).
 
-A network subclasses `MultitaskNet`, builds its backbone, calls `add_heads(width)` and implements
+A network subclasses `MultitaskNet`, builds its backbone, calls `add_heads(width, skeleton)` and implements
 `features(x)` → N×width×S/4×S/4; `forward(x, heads=...)` is then the same for all of them.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from gaitpose.skeleton import NUM_BONES, NUM_JOINTS
+from gaitpose.skeleton import SKELETON_8, Skeleton
 
 ALL_HEADS: tuple[str, ...] = ("heatmap", "offset", "jgs", "depth")
 KEYPOINT_HEADS: tuple[str, ...] = ("heatmap", "offset")
@@ -29,11 +29,13 @@ def head(width: int, c_out: int) -> nn.Sequential:
 class MultitaskNet(nn.Module):
     """RGB N×3×S×S in [0, 1] → dict of heads: heatmap/offset/jgs at S/4, depth at S×S in [0, 1]."""
 
-    def add_heads(self, width: int) -> None:
-        """Attach the heads as attributes (their names are the state-dict keys and the output keys)."""
-        self.heatmap = head(width, NUM_JOINTS)
-        self.offset = head(width, 2 * NUM_JOINTS)
-        self.jgs = head(width, NUM_BONES)
+    def add_heads(self, width: int, skeleton: Skeleton = SKELETON_8) -> None:
+        """Attach the heads as attributes (their names are the state-dict keys and the output keys):
+        one heatmap and two offset channels per point of `skeleton`, one JGS channel per bone."""
+        self.skeleton = skeleton
+        self.heatmap = head(width, skeleton.num_joints)
+        self.offset = head(width, 2 * skeleton.num_joints)
+        self.jgs = head(width, skeleton.num_bones)
         # depth: 16 channels at stride 4, pixel-shuffled to 1 channel at full resolution
         self.depth = nn.Sequential(head(width, 16), nn.PixelShuffle(4))
 

@@ -51,12 +51,13 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
                   run_gait: Callable[[np.ndarray, float, np.ndarray], Any] | None = None) -> dict[str, Any]:
     """Run the whole job; returns the analysis record written to `analysis.json`.
 
-    `run_gait(keypoints T×8×3, fps, frames T, min_score, feet T×4×3 or None, times_s T or None)` does
+    `run_gait(keypoints T×8×3, fps, frames T, min_score, feet T×4×3 or None, times_s T or None, feet_source)` does
     the gait analysis and writes its files into `out_dir`, returning (angles dict of T arrays, events
     list of (side, event, frame)) for the overlay. `times_s` (the frames' own time stamps) is given
     when the video has a variable frame rate; `fps` is then the effective rate. The network's own tracks are kept as `keypoints_raw.csv` (and as
     `keypoints.csv` until the gait step replaces it with the cleaned tracks); a backend that finds the
-    heels and toe tips (the teacher) adds their columns there and gives them to the gait step.
+    heels and toe tips (a 12-point GaitPoseNet, the teacher) adds their columns there and gives them to the
+    gait step with `feet_source`, its name for the summary and the report (None without feet).
     """
     out_dir = Path(out_dir)
     info = probe_video(video, options.fps)
@@ -79,6 +80,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     joints = tracks.keypoints[:, :NUM_JOINTS]
     feet = tracks.keypoints[:, NUM_JOINTS:NUM_JOINTS + len(FOOT_POINTS)] \
         if tracks.keypoints.shape[1] >= NUM_JOINTS + len(FOOT_POINTS) else None
+    feet_source = getattr(backend, "feet_source", None) if feet is not None else None
     stamps = tracks.times_s if options.fps is None else None      # --fps overrides the container's timing
     for name in ("keypoints_raw.csv", "keypoints.csv"):
         write_keypoints_csv(out_dir / name, joints, info.fps, frames=tracks.frames, feet_tx4x3=feet, times_s=stamps)
@@ -87,7 +89,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
         "frames_analysed": int(len(tracks.frames)), "first_frame": int(tracks.frames[0]),
         "unreadable_frames": tracks.unreadable_frames,
         "frames_without_subject": int(tracks.frames_without_subject),
-        "backend": backend.name, "keypoint_frames_per_s": round(tracks.frames_per_s, 2),
+        "backend": backend.name, "foot_points": feet_source, "keypoint_frames_per_s": round(tracks.frames_per_s, 2),
         "options": asdict(options), "status": "keypoints written",
         "person_analysed": tracks.person, "people": write_people(tracks, out_dir),
     }
@@ -114,7 +116,7 @@ def analyze_video(video: str | Path, out_dir: str | Path, options: AnalyzeOption
     if run_gait is not None:
         t0 = time.perf_counter()
         try:
-            angles, events = run_gait(joints, fps, tracks.frames, min_score, feet, times_s)
+            angles, events = run_gait(joints, fps, tracks.frames, min_score, feet, times_s, feet_source)
             record["status"] = "complete"
         except GaitposeError as exc:
             record["status"] = f"gait analysis failed: {exc}"

@@ -13,9 +13,11 @@ from gaitpose.errors import GaitposeError
 class KeypointBackend(Protocol):
     input_size: int
     name: str
+    # optional: n_points (> 8 when points follow the 8 joints: the feet first, skeleton.FOOT_POINTS order)
+    # and feet_source (who found those heels and toe tips, named in the summary and the report)
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
-        """N×S×S×3 uint8 RGB → N×8×3 [x, y, score] in input pixels."""
+        """N×S×S×3 uint8 RGB → N×8×3 [x, y, score] in input pixels (N×n_points×3 with points after the joints)."""
 
 
 def to_tensor(images_nhw3: np.ndarray) -> np.ndarray:
@@ -41,6 +43,8 @@ class TorchBackend:
             raise GaitposeError(f"--size must be a multiple of 32, got {self.input_size}")
         self.flip = flip
         self.name = f"pytorch-{self.device.type} {self.meta['model']}@{self.input_size}"
+        self.n_points = self.model.skeleton.num_joints
+        self.feet_source = feet_source_name(self.meta["model"], self.n_points) if self.model.skeleton.has_feet else None
         self.min_score: float | None = self.meta.get("min_score")     # calibrated (gaitpose calibrate)
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
@@ -60,9 +64,16 @@ class OnnxBackend:
         self.input_size = self.model.input_size
         self.min_score = self.model.min_score
         self.name = f"onnxruntime {Path(path).name}@{self.input_size}"
+        self.n_points = self.model.n_points
+        self.feet_source = feet_source_name(Path(path).name, self.n_points) if self.model.has_feet else None
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:
         return self.model.keypoints(to_tensor(images_nhw3))
+
+
+def feet_source_name(model: str, n_points: int) -> str:
+    """How the summary and the report name a GaitPoseNet that found the heels and toe tips itself."""
+    return f"GaitPoseNet {model} ({n_points} points: the 8 joints, heels and toe tips)"
 
 
 KEYPOINT_SOURCES: tuple[str, ...] = ("gaitposenet", "mediapipe")

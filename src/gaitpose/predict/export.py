@@ -17,7 +17,9 @@ import torch.nn as nn
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic
 from gaitpose.model.heads import KEYPOINT_HEADS
-from gaitpose.predict.onnx_runtime import DECODED_OUTPUT, HEAD_OUTPUTS, INPUT_NAME, MIN_SCORE_KEY, OnnxKeypointModel
+from gaitpose.predict.onnx_runtime import (DECODED_OUTPUT, HEAD_OUTPUTS, INPUT_NAME, JOINTS_KEY, MIN_SCORE_KEY,
+                                           OnnxKeypointModel)
+from gaitpose.skeleton import SKELETON_8
 from gaitpose.targets import decode_keypoints
 from gaitpose.train.checkpoint import bundled_weights, load_model, save_checkpoint
 
@@ -79,12 +81,17 @@ def export_onnx(model: nn.Module, input_size: int, out_path: str | Path, decode:
                 min_score: float | None = None) -> float:
     """Export, check against PyTorch and write `out_path` (atomically, only when the check passes).
 
-    `min_score` (the checkpoint's calibrated threshold) travels in the file's metadata. Returns the max
+    `min_score` (the checkpoint's calibrated threshold) and the skeleton's point names travel in the file's
+    metadata. Returns the max
     abs difference between ONNX Runtime and PyTorch on random input of batch 2.
     """
     data = onnx_bytes(model, input_size, decode)
+    skeleton = getattr(model, "skeleton", SKELETON_8)
+    meta = {} if skeleton == SKELETON_8 else {JOINTS_KEY: ",".join(skeleton.joints)}   # the 8-joint file as before
     if min_score is not None:
-        data = with_metadata(data, {MIN_SCORE_KEY: repr(float(min_score))})
+        meta[MIN_SCORE_KEY] = repr(float(min_score))
+    if meta:
+        data = with_metadata(data, meta)
     diff = max_abs_difference(model, data, input_size, decode)
     write_bytes_atomic(out_path, data)
     return diff

@@ -6,11 +6,13 @@ from pathlib import Path
 import numpy as np
 
 from gaitpose.errors import GaitposeError
+from gaitpose.skeleton import SKELETON_8, skeleton_for
 
 INPUT_NAME = "images"                                  # N×3×S×S float32 in [0, 1]
 HEAD_OUTPUTS: tuple[str, ...] = ("heatmap", "offset")  # N×8×S/4×S/4, N×16×S/4×S/4
 DECODED_OUTPUT = "keypoints"                           # N×8×3 [x, y, score] in input pixels
 MIN_SCORE_KEY = "gaitpose.min_score"                   # metadata: the calibrated score threshold
+JOINTS_KEY = "gaitpose.joints"                         # metadata: the point names, comma-separated (absent: the 8)
 
 
 def _session(model: str | Path | bytes, threads: int):
@@ -42,8 +44,16 @@ class OnnxKeypointModel:
         self.input_size = int(inp.shape[-1])
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.decoded = self.outputs == [DECODED_OUTPUT]
-        calibrated = self.session.get_modelmeta().custom_metadata_map.get(MIN_SCORE_KEY)
+        metadata = self.session.get_modelmeta().custom_metadata_map
+        calibrated = metadata.get(MIN_SCORE_KEY)
         self.min_score: float | None = float(calibrated) if calibrated is not None else None
+        names = metadata.get(JOINTS_KEY)
+        skeleton = SKELETON_8 if names is None else skeleton_for(names.split(","))
+        if skeleton is None:
+            raise GaitposeError(f"{'ONNX bytes' if isinstance(model, bytes) else model}: predicts points {names}, "
+                                f"not a gaitpose skeleton")
+        self.n_points = skeleton.num_joints            # the 8 joints, then the feet when it has them
+        self.has_feet = skeleton.has_feet
 
     def __call__(self, images: np.ndarray) -> dict[str, np.ndarray]:
         """N×3×S×S float32 in [0, 1] → {"heatmap", "offset"} or {"keypoints"}."""
@@ -54,7 +64,7 @@ class OnnxKeypointModel:
         return dict(zip(self.outputs, results))
 
     def keypoints(self, images: np.ndarray) -> np.ndarray:
-        """N×3×S×S float32 in [0, 1] → N×8×3 [x, y, score] in input pixels."""
+        """N×3×S×S float32 in [0, 1] → N×K×3 [x, y, score] in input pixels (K = n_points)."""
         out = self(images)
         if self.decoded:
             return out[DECODED_OUTPUT]

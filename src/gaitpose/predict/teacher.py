@@ -110,6 +110,7 @@ class TeacherBackend:
         self.input_size = input_size
         self.pose = MediaPipePose(static)
         self.n_points = len(TEACHER_POINTS) if extra_points else NUM_JOINTS
+        self.feet_source = "the MediaPipe teacher (BlazePose heels and toe tips)" if extra_points else None
         self.name = f"mediapipe pose full{' (static images)' if static else ''}@{input_size}"
 
     def __call__(self, images_nhw3: np.ndarray) -> np.ndarray:

@@ -113,7 +113,9 @@ def header_rows(a: Analysis) -> list[tuple[str, str]]:
     else:
         cam_text = "–"
     model = rec.get("backend") or ses.get("keypoints_source") or "keypoints read from a file"
-    skeleton = f"{len(JOINTS)} joints (shoulders, hips, knees, ankles; no feet)"
+    feet_by = rec.get("foot_points") or s.get("foot_points_source")
+    skeleton = f"{len(JOINTS)} joints (shoulders, hips, knees, ankles; " + (
+        f"heels and toe tips from {feet_by})" if feet_by else "no feet)")
     label = ses.get("label") or ""
     rows = [("Subject", ses.get("subject") or "not given"),
             ("Session", (ses.get("date") or "–") + (f" — {label}" if label else "")),
@@ -434,7 +436,8 @@ def quality_items(a: Analysis) -> list[str]:
         from gaitpose.report.keynumbers import toe_off_error_s
         early_s, late_s = toe_off_error_s(s)
         if set((s.get("event_source") or {}).values()) == {"heel and toe"}:
-            how = "Heel strike comes from the heel and toe off from the toe (foot points were given): on real walks"
+            how = (f"Heel strike comes from the heel and toe off from the toe (foot points from "
+                   f"{s.get('foot_points_source') or 'the keypoints file'}): on real walks")
         else:
             how = "Heel strike is reliable. Toe off comes from the ankle alone (the skeleton has no toe): it"
         items.append(f"Events are timed to a fraction of a frame ({1000 / fps:.0f} ms at {fps:g} frames/s). {how} "

@@ -12,7 +12,7 @@ import numpy as np
 
 from gaitpose.errors import GaitposeError
 from gaitpose.metrics import correct_joints
-from gaitpose.skeleton import flip_permutation
+from gaitpose.skeleton import NUM_JOINTS, flip_permutation
 
 
 def best_threshold(scores: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
@@ -60,6 +60,7 @@ def calibrate_checkpoint(weights: str, data_paths: list[str], eps: float = 0.1, 
     model, meta = load_model(weights)
     dataset = make_dataset(list(data_paths), int(meta["input_size"]), train=False)
     pred, gt, _ = collect_predictions(model, DataLoader(dataset, batch_size=batch_size), torch.device("cpu"))
+    pred = pred[:, :NUM_JOINTS]              # a 12-point model: its threshold is chosen on the 8 joints
     correct, counted = side_agnostic_correct(pred, gt, eps)
     scores = pred[..., 2][counted]
     threshold, f1 = best_threshold(scores, correct[counted])

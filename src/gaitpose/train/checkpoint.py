@@ -13,7 +13,7 @@ import torch
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic
 from gaitpose.model import build_model
-from gaitpose.skeleton import BONES, JOINTS
+from gaitpose.skeleton import SKELETON_8, SKELETONS, skeleton_for
 
 BUNDLED_NAME = "gaitposenet_lite.pt"
 
@@ -32,14 +32,15 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, *, input_size: int
                     extra: dict[str, Any] | None = None, half: bool = False) -> None:
     """Write a checkpoint atomically; `half` stores fp16 weights (for the bundled model)."""
     model = getattr(model, "module", model)                     # unwrap DDP
+    skeleton = getattr(model, "skeleton", SKELETON_8)
     state = {k: (v.half() if half and v.is_floating_point() else v).detach().cpu()
              for k, v in model.state_dict().items()}
     payload = {
         "format": "gaitpose-checkpoint/1",
         "model": model.model_name,
         "input_size": int(input_size),
-        "joints": list(JOINTS),
-        "bones": [list(b) for b in BONES],
+        "joints": list(skeleton.joints),
+        "bones": [list(b) for b in skeleton.bones],
         "config": config,
         "state_dict": state,
         **(extra or {}),
@@ -59,8 +60,9 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
         raise GaitposeError(f"{path}: not a gaitpose checkpoint ({type(exc).__name__})") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != "gaitpose-checkpoint/1":
         raise GaitposeError(f"{path}: not a gaitpose checkpoint (no 'format: gaitpose-checkpoint/1')")
-    if ckpt.get("joints") != list(JOINTS):
-        raise GaitposeError(f"{path}: trained for joints {ckpt.get('joints')}, expected {list(JOINTS)}")
+    if skeleton_for(ckpt.get("joints") or []) is None:
+        expected = " or ".join(str(list(sk.joints)) for sk in SKELETONS)
+        raise GaitposeError(f"{path}: trained for joints {ckpt.get('joints')}, expected {expected}")
     return ckpt
 
 
@@ -72,6 +74,9 @@ def load_model(path: str | Path | None = None, device: str | torch.device = "cpu
             raise GaitposeError("no bundled model in this installation; pass --weights CHECKPOINT")
     ckpt = read_checkpoint(path)
     model = build_model(ckpt["model"])
+    if list(model.skeleton.joints) != ckpt["joints"]:
+        raise GaitposeError(f"{path}: model {ckpt['model']!r} predicts {model.skeleton.num_joints} points, "
+                            f"the checkpoint was trained for {len(ckpt['joints'])}")
     state = {k: v.float() if v.is_floating_point() else v for k, v in ckpt["state_dict"].items()}
     try:
         model.load_state_dict(state)

@@ -8,13 +8,14 @@ import torch
 
 from gaitpose.metrics import pcks, pcks_per_joint
 from gaitpose.model.inference import infer_keypoints
-from gaitpose.skeleton import JOINTS
+from gaitpose.skeleton import JOINTS, NUM_JOINTS
 from gaitpose.train.datasets import input_scale, make_dataset
 
 
 def collect_predictions(model: torch.nn.Module, batches: Iterable[dict[str, Any]], device: torch.device,
                         flip: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """→ (pred N×8×3, gt N×8×3 in input pixels, scale N = input pixels per original pixel)."""
+    """→ (pred N×K×3, gt N×K×3 in input pixels, scale N = input pixels per original pixel); K = 8, or 12
+    for a model with the feet."""
     preds, gts, scales = [], [], []
     was_training = model.training
     model.eval()
@@ -41,7 +42,11 @@ def collect_backend_predictions(keypoints_fn: Callable[[np.ndarray], np.ndarray]
 
 
 def keypoint_metrics(pred: np.ndarray, gt: np.ndarray, scale: np.ndarray) -> dict[str, Any]:
-    """The `gaitpose eval` JSON: pcks@0.1, pcks@0.08, per_joint (both eps), mean_px_error (original px), n_images."""
+    """The `gaitpose eval` JSON: pcks@0.1, pcks@0.08, per_joint (both eps), mean_px_error (original px), n_images,
+    all over the 8 joints; points after them (a 12-point model's heels and toe tips) are scored apart in "feet"
+    (`foot_metrics`), so that the 8 joints' numbers compare with an 8-joint model's."""
+    feet = foot_metrics(pred, gt, scale) if gt.shape[1] > NUM_JOINTS and pred.shape[1] > NUM_JOINTS else None
+    pred, gt = pred[:, :NUM_JOINTS], gt[:, :NUM_JOINTS]
     labelled = gt[..., 2] > 0
     err_px = np.linalg.norm(pred[..., :2] - gt[..., :2], axis=-1) / scale[:, None]   # original pixels
     found = labelled & np.isfinite(err_px)      # a source that finds nobody (NaN) is wrong in PCKs, apart in px
@@ -56,7 +61,27 @@ def keypoint_metrics(pred: np.ndarray, gt: np.ndarray, scale: np.ndarray) -> dic
         "missing_predictions": int((labelled & ~found).sum()),
         "per_joint": per_joint,
         "n_images": int(len(gt)),
+        **({"feet": feet} if feet is not None else {}),
     }
+
+
+def foot_metrics(pred: np.ndarray, gt: np.ndarray, scale: np.ndarray) -> dict[str, Any]:
+    """Per foot point (the points after the 8 joints, skeleton.FOOT_POINTS order): PCKs@0.1 and @0.08 (delta_n
+    from the box of all the sample's labelled points), mean px error (original pixels), labelled count."""
+    from gaitpose.metrics import correct_joints
+    from gaitpose.skeleton import FOOT_POINTS
+
+    out = {}
+    err_px = np.linalg.norm(pred[..., :2] - gt[..., :2], axis=-1) / scale[:, None]
+    correct = {eps: correct_joints(pred, gt, eps) for eps in (0.1, 0.08)}
+    for k, name in enumerate(FOOT_POINTS, NUM_JOINTS):
+        counted = correct[0.1][1][:, k]
+        found = counted & np.isfinite(err_px[:, k])
+        out[name] = {f"pcks@{eps:g}": float(c[:, k][counted].mean()) if counted.any() else float("nan")
+                     for eps, (c, _) in correct.items()}
+        out[name]["mean_px_error"] = float(err_px[found, k].mean()) if found.any() else float("nan")
+        out[name]["labelled"] = int(counted.sum())
+    return out
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:
@@ -66,6 +91,11 @@ def format_metrics(metrics: dict[str, Any]) -> str:
         lines.append(f"{name:<16}{m['pcks@0.1']:>10.3f}{m['pcks@0.08']:>11.3f}{m['mean_px_error']:>9.2f}")
     lines.append(f"{'overall':<16}{metrics['pcks@0.1']:>10.3f}{metrics['pcks@0.08']:>11.3f}"
                  f"{metrics['mean_px_error']:>9.2f}")
+    for name, m in (metrics.get("feet") or {}).items():
+        if not m["labelled"]:
+            continue
+        lines.append(f"{name:<16}{m['pcks@0.1']:>10.3f}{m['pcks@0.08']:>11.3f}{m['mean_px_error']:>9.2f}"
+                     f"   (foot point, labelled in {m['labelled']} images; not in overall)")
     lines.append(f"images: {metrics['n_images']}")
     if metrics.get("missing_predictions"):
         lines.append(f"labelled joints without a prediction (counted wrong; px error over the others): "
@@ -89,7 +119,7 @@ def evaluate_file(data_path: str, weights: str | None = None, json_path: str | N
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model, meta = load_model(weights, device)
-    dataset = make_dataset([data_path], meta["input_size"], train=False)
+    dataset = make_dataset([data_path], meta["input_size"], train=False, skeleton=model.skeleton)
     loader = DataLoader(dataset, batch_size=batch_size, num_workers=workers)
     if keypoints_fn is None:
         pred, gt, scale = collect_predictions(model, loader, device, flip=flip)

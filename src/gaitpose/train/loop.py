@@ -23,7 +23,7 @@ from torch.utils.data import DataLoader, DistributedSampler
 from gaitpose.errors import GaitposeError
 from gaitpose.formats import write_bytes_atomic, write_json_atomic
 from gaitpose.model import build_model
-from gaitpose.model.grow import load_grown
+from gaitpose.model.grow import load_grown, load_with_new_points
 from gaitpose.train.checkpoint import read_checkpoint, save_checkpoint
 from gaitpose.train.config import TrainConfig, augment_params
 from gaitpose.train.datasets import make_dataset, set_epoch
@@ -122,6 +122,11 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         ckpt = read_checkpoint(cfg.init_weights)
         if ckpt["model"] == cfg.model:
             model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt["state_dict"].items()})
+        elif ckpt["joints"] != list(model.skeleton.joints):
+            fresh = load_with_new_points(model, ckpt["state_dict"], ckpt["joints"], source=cfg.init_weights)
+            if d.main:
+                print(f"{ckpt['model']} ({len(ckpt['joints'])} points) into {cfg.model} "
+                      f"({model.skeleton.num_joints} points): {fresh} head channels start fresh")
         elif cfg.grow_from_init:
             grown = load_grown(model, ckpt["state_dict"], source=cfg.init_weights)
             if d.main:
@@ -148,9 +153,11 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         optimizer.load_state_dict(ckpt["optimizer"])
         start_epoch, step, best = ckpt["epoch"] + 1, ckpt["step"], ckpt.get("best_pcks@0.08", -math.inf)
 
+    skeleton = model.skeleton
     train_set = make_dataset(cfg.data.train, cfg.input_size, train=cfg.data.augment, seed=cfg.seed,
-                             max_images=cfg.data.max_train_images, augment=augment_params(cfg.data.augmentation))
-    val_set = make_dataset(cfg.data.val, cfg.input_size, train=False) if cfg.data.val else None
+                             max_images=cfg.data.max_train_images, augment=augment_params(cfg.data.augmentation),
+                             skeleton=skeleton)
+    val_set = make_dataset(cfg.data.val, cfg.input_size, train=False, skeleton=skeleton) if cfg.data.val else None
     sampler = DistributedSampler(train_set, d.world, d.rank, shuffle=True, seed=cfg.seed) if d.world > 1 else None
     generator = torch.Generator().manual_seed(cfg.seed)
     loader = DataLoader(train_set, batch_size=cfg.batch_size, shuffle=sampler is None, sampler=sampler,
