@@ -189,18 +189,37 @@ def test_a_turn_while_the_camera_follows_the_walker_is_seen_from_the_knees():
 
 
 def test_a_short_flip_of_the_knees_is_no_turn():
-    # 1.5 s of the other facing (frames 40–54, a tracker's leg swap): the 21-frame running median is negative
-    # only where a window holds 11 of those frames, centres 44–50 (0.6 s), shorter than the 2 s a facing
-    # must last: one pass.
+    # A running median over an odd window keeps a step where it is, and a pulse longer than half the window
+    # (11 of 21 frames) over its whole extent. 1.5 s of the other facing (frames 40–54, a tracker's leg swap):
+    # the median is negative over frames 40–54, 1.4 s from first to last, shorter than the 2 s a facing must
+    # last: one pass.
     t, pelvis, feet = _in_place(100)
     facing = np.full(100, 0.3)
     facing[40:55] = -0.3
     (p,) = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing).passes
     assert (p.start_frame, p.end_frame) == (0, 99)
-    # The same flip lasting 3 s (frames 40–69) is a turn: the median is negative for centres 44–65, 2.1 s.
-    facing[40:70] = -0.3
+
+
+def test_three_facings_are_three_passes_and_a_pause_of_the_knees_joins_one_facing():
+    # Right over frames 0–39 (3.9 s), left over 40–77 (3.7 s), right again over 78–99 (2.1 s, just over the
+    # 2 s a facing must last): three passes, two turns of no width between them.
+    t, pelvis, feet = _in_place(100)
+    facing = np.full(100, 0.3)
+    facing[40:78] = -0.3
     seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
-    assert len(seg.passes) == 3 and len(seg.left_out) == 2
+    assert [(p.start_frame, p.end_frame) for p in seg.passes] == [(0, 39), (40, 77), (78, 99)]
+    assert [note.split(":")[0] for note in seg.left_out] == ["turning 3.90–4.00 s", "turning 7.70–7.80 s"]
+    assert "from left to right" in seg.left_out[1]
+    # 16 s: right 0–39, the knees on the hip–ankle line for 2 s (40–59: the median is 0 there, under
+    # 0.4 × 0.3), right 60–99, left 100–159. The two stretches facing right are one facing: two passes.
+    t, pelvis, feet = _in_place(160)
+    facing = np.full(160, 0.3)
+    facing[40:60] = 0.0
+    facing[100:] = -0.3
+    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    assert [(p.start_frame, p.end_frame) for p in seg.passes] == [(0, 99), (100, 159)]
+    assert seg.left_out == ["turning 9.90–10.00 s: the knees' facing changed from right to left while the hips "
+                            "stayed in place in the image"]
 
 
 def test_a_pass_faster_than_any_walk_is_joints_jumping_and_left_out():
