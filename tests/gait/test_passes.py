@@ -232,3 +232,26 @@ def test_a_pass_faster_than_any_walk_is_joints_jumping_and_left_out():
     jumped = find_passes(90.0 * k, _times(30), LEG_PX)
     assert jumped.passes == []
     assert jumped.left_out == ["moving right 0.00–2.90 s: 4.5 leg lengths/s is faster than walking (a pass is at most 4)"]
+
+
+def test_the_last_pass_runs_to_the_end_of_the_stepping_when_the_knees_end_on_the_line():
+    # Right 0–39, left 40–69, right 70–99 with the knees on the hip–ankle line over the last 0.8 s (92–99 at
+    # 0): the median is 0 from frame 95 (at least half of each end window is 0), so the last facing is held
+    # over 70–94 (2.4 s), and its pass still runs to the last stepping frame, 99.
+    t, pelvis, feet = _in_place(100)
+    facing = np.full(100, 0.3)
+    facing[40:70] = -0.3
+    facing[92:] = 0.0
+    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    assert [(p.start_frame, p.end_frame) for p in seg.passes] == [(0, 39), (40, 69), (70, 99)]
+
+
+def test_joints_jumping_after_standing_and_a_walk_after_them():
+    # Standing 2 s, then 3 s at 4.5 leg lengths/s (90 px a frame) from frame 20: its speed is its travel over
+    # its own duration, not over the time since the recording began. Then standing 2 s and walking at 1 leg
+    # length/s (20 px a frame) for 5 s: the walk after the jumping stretch is still a pass.
+    x = np.concatenate([np.zeros(20), 90.0 * np.arange(1, 31), np.full(20, 2700.0), 2700.0 + 20.0 * np.arange(1, 51)])
+    seg = find_passes(x, _times(120), LEG_PX)
+    assert [note.split(": ")[1] for note in seg.left_out] == ["4.5 leg lengths/s is faster than walking (a pass is at most 4)"]
+    (p,) = seg.passes
+    assert p.direction == 1 and 70 <= p.start_frame <= 72 and p.end_frame == 119
