@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -55,19 +55,29 @@ def side_agnostic_distances(pred_tx8x3: np.ndarray, ref_tx8x3: np.ndarray) -> np
     return np.concatenate(out)
 
 
-def _run(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
-    out = Path(tempfile.mkdtemp(prefix="gaitpose-real-"))
+def run_analyze(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
+    """`analyze` into a temporary folder, as a user runs it: status ("ok" or the one-line error without the
+    kept-files part), the summary, the frames and keypoints of keypoints_raw.csv (None without it) and
+    analysis.json's record ({} without it). The folder is removed."""
+    out = Path(tempfile.mkdtemp(prefix="gaitpose-clip-"))
     try:
-        record, result = analyze(video, out, options, GaitOptions())
-        status, summary = "ok", result.summary if result is not None else {}
-    except GaitposeError as exc:
-        status, summary = str(exc).split(" (keypoints.csv")[0], {}
-    raw, written = out / "keypoints_raw.csv", out / "analysis.json"
-    keypoints = read_keypoints_csv(raw)[2] if raw.is_file() else None
-    min_score = json.loads(written.read_text()).get("min_score") if written.is_file() else None
-    shutil.rmtree(out, ignore_errors=True)
-    return {"status": status, "summary": summary, "keypoints": keypoints,
-            "min_score": DEFAULT_MIN_SCORE if min_score is None else float(min_score)}
+        try:
+            _, result = analyze(video, out, options, GaitOptions())
+            status, summary = "ok", result.summary if result is not None else {}
+        except GaitposeError as exc:
+            status, summary = str(exc).split(" (keypoints.csv")[0], {}
+        raw, written = out / "keypoints_raw.csv", out / "analysis.json"
+        frames, _, keypoints = read_keypoints_csv(raw) if raw.is_file() else (None, None, None)
+        record = json.loads(written.read_text()) if written.is_file() else {}
+        return {"status": status, "summary": summary, "frames": frames, "keypoints": keypoints, "record": record}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _run(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
+    run = run_analyze(video, options)
+    min_score = run["record"].get("min_score")
+    return {**run, "min_score": DEFAULT_MIN_SCORE if min_score is None else float(min_score)}
 
 
 def clip_row(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
@@ -105,22 +115,35 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def clips_parser(description: str) -> argparse.ArgumentParser:
+    """The command line the clip measurements share: clips, GaitPoseNet's --weights / --onnx, --json OUT."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("clips", nargs="+", help="video files")
     parser.add_argument("--weights", default=None)
     parser.add_argument("--onnx", default=None)
     parser.add_argument("--json", dest="json_path", default=None)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def measure_clips(args: argparse.Namespace, row_of: Callable[[Path, AnalyzeOptions], dict[str, Any]],
+                  progress_line: Callable[[dict[str, Any]], str],
+                  table: Callable[[list[dict[str, Any]]], str]) -> int:
+    """Run `analyze` at its defaults (no overlay) on each clip, one row each, printing a line per clip as it
+    finishes, then the table; the rows to --json."""
     options = AnalyzeOptions(weights=args.weights, onnx=args.onnx, overlay=False, progress=False)
     rows = []
     for clip in args.clips:
-        rows.append(clip_row(Path(clip), options))
-        print(f"{clip}: {rows[-1]['status']}", flush=True)
-    print(format_table(rows))
+        rows.append(row_of(Path(clip), options))
+        print(f"{clip}: {progress_line(rows[-1])}", flush=True)
+    print(table(rows))
     if args.json_path:
         write_json_atomic(args.json_path, rows)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = clips_parser(__doc__.splitlines()[0]).parse_args(argv)
+    return measure_clips(args, clip_row, lambda row: row["status"], format_table)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,7 @@ so they are kept in `--cache` and one teacher run serves the runs before and aft
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +24,10 @@ import cv2
 import numpy as np
 
 from gaitpose.errors import GaitposeError
-from gaitpose.formats import read_keypoints_csv, write_json_atomic
 from gaitpose.gait.pipeline import GaitOptions, analyze_keypoints
-from gaitpose.jobs import analyze
 from gaitpose.predict.analyze import AnalyzeOptions
 from gaitpose.predict.video import iter_frames, probe_video
-from gaitpose.real_clips import frames_with_joints, side_agnostic_distances
+from gaitpose.real_clips import clips_parser, frames_with_joints, measure_clips, run_analyze, side_agnostic_distances
 from gaitpose.skeleton import FOOT_POINTS, NUM_JOINTS
 
 SEEN_MIN_JOINTS = 4           # of our 8 joints, as `analyze` counts a frame with a person
@@ -108,22 +102,14 @@ def teacher_gait(points_tx13x3: np.ndarray, fps: float) -> tuple[str, dict[str, 
 def ours(video: Path, options: AnalyzeOptions) -> dict[str, Any]:
     """`analyze` at `options` → status, summary, frames T, keypoints T×8×3, min-score and the analysed
     person's walking span (first to last seen, s; None when no walker was followed)."""
-    out = Path(tempfile.mkdtemp(prefix="gaitpose-seen-"))
-    try:
-        try:
-            _, result = analyze(video, out, options, GaitOptions())
-            status, summary = "ok", result.summary if result is not None else {}
-        except GaitposeError as exc:
-            status, summary = str(exc).split(" (keypoints.csv")[0], {}
-        raw, written = out / "keypoints_raw.csv", out / "analysis.json"
-        record = json.loads(written.read_text()) if written.is_file() else {}
-        frames, _, kp = read_keypoints_csv(raw) if raw.is_file() else (np.zeros(0, int), None,
-                                                                       np.zeros((0, NUM_JOINTS, 3)))
-        span = next(((p["first_seen_s"], p["last_seen_s"]) for p in record.get("people", []) if p["analysed"]), None)
-        return {"status": status, "summary": summary, "frames": np.asarray(frames, int), "keypoints": kp,
-                "min_score": float(record.get("min_score", np.nan)), "span_s": span}
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+    run = run_analyze(video, options)
+    record = run["record"]
+    frames, kp = run["frames"], run["keypoints"]
+    if kp is None:
+        frames, kp = np.zeros(0, int), np.zeros((0, NUM_JOINTS, 3))
+    span = next(((p["first_seen_s"], p["last_seen_s"]) for p in record.get("people", []) if p["analysed"]), None)
+    return {"status": run["status"], "summary": run["summary"], "frames": np.asarray(frames, int), "keypoints": kp,
+            "min_score": float(record.get("min_score", np.nan)), "span_s": span}
 
 
 def clip_row(video: Path, options: AnalyzeOptions, cache_dir: Path | None) -> dict[str, Any]:
@@ -178,23 +164,13 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("clips", nargs="+", help="video files")
-    parser.add_argument("--weights", default=None)
-    parser.add_argument("--onnx", default=None)
-    parser.add_argument("--json", dest="json_path", default=None)
+    parser = clips_parser(__doc__.splitlines()[0])
     parser.add_argument("--cache", default="out/seen_teacher", help="folder for the teacher's full-frame keypoints")
     args = parser.parse_args(argv)
-    options = AnalyzeOptions(weights=args.weights, onnx=args.onnx, overlay=False, progress=False)
-    rows = []
-    for clip in args.clips:
-        rows.append(clip_row(Path(clip), options, Path(args.cache) if args.cache else None))
-        r = rows[-1]
-        print(f"{clip}: {r['share_where_seen']:.2f} of {r['teacher_sees']} seen frames; {r['status'][:60]}", flush=True)
-    print(format_table(rows))
-    if args.json_path:
-        write_json_atomic(args.json_path, rows)
-    return 0
+    cache = Path(args.cache) if args.cache else None
+    return measure_clips(args, lambda clip, options: clip_row(clip, options, cache),
+                         lambda r: f"{r['share_where_seen']:.2f} of {r['teacher_sees']} seen frames; {r['status'][:60]}",
+                         format_table)
 
 
 if __name__ == "__main__":

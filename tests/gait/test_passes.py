@@ -169,6 +169,16 @@ def _in_place(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return t, np.full(n, 500.0), np.stack([500 + swing, 500 - swing], axis=1)
 
 
+def _split_by_facing(n: int, *runs: tuple[int, int, float]):
+    """find_passes on n frames stepping in place, the knees facing right (+0.3) but over each (first, stop,
+    value) of `runs`."""
+    facing = np.full(n, 0.3)
+    for first, stop, value in runs:
+        facing[first:stop] = value
+    t, pelvis, feet = _in_place(n)
+    return find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+
+
 def test_a_turn_while_the_camera_follows_the_walker_is_seen_from_the_knees():
     # 10 s in place (a camera panning with the walker). The knees' facing is +0.3 leg lengths (facing right)
     # to 4.5 s, falls by 0.75 per second to −0.3 at 5.3 s and stays there. A monotone series' running median
@@ -193,30 +203,20 @@ def test_a_short_flip_of_the_knees_is_no_turn():
     # (11 of 21 frames) over its whole extent. 1.5 s of the other facing (frames 40–54, a tracker's leg swap):
     # the median is negative over frames 40–54, 1.4 s from first to last, shorter than the 2 s a facing must
     # last: one pass.
-    t, pelvis, feet = _in_place(100)
-    facing = np.full(100, 0.3)
-    facing[40:55] = -0.3
-    (p,) = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing).passes
+    (p,) = _split_by_facing(100, (40, 55, -0.3)).passes
     assert (p.start_frame, p.end_frame) == (0, 99)
 
 
 def test_three_facings_are_three_passes_and_a_pause_of_the_knees_joins_one_facing():
     # Right over frames 0–39 (3.9 s), left over 40–77 (3.7 s), right again over 78–99 (2.1 s, just over the
     # 2 s a facing must last): three passes, two turns of no width between them.
-    t, pelvis, feet = _in_place(100)
-    facing = np.full(100, 0.3)
-    facing[40:78] = -0.3
-    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    seg = _split_by_facing(100, (40, 78, -0.3))
     assert [(p.start_frame, p.end_frame) for p in seg.passes] == [(0, 39), (40, 77), (78, 99)]
     assert [note.split(":")[0] for note in seg.left_out] == ["turning 3.90–4.00 s", "turning 7.70–7.80 s"]
     assert "from left to right" in seg.left_out[1]
     # 16 s: right 0–39, the knees on the hip–ankle line for 2 s (40–59: the median is 0 there, under
     # 0.4 × 0.3), right 60–99, left 100–159. The two stretches facing right are one facing: two passes.
-    t, pelvis, feet = _in_place(160)
-    facing = np.full(160, 0.3)
-    facing[40:60] = 0.0
-    facing[100:] = -0.3
-    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    seg = _split_by_facing(160, (40, 60, 0.0), (100, 160, -0.3))
     assert [(p.start_frame, p.end_frame) for p in seg.passes] == [(0, 99), (100, 159)]
     assert seg.left_out == ["turning 9.90–10.00 s: the knees' facing changed from right to left while the hips "
                             "stayed in place in the image"]
@@ -238,11 +238,7 @@ def test_the_last_pass_runs_to_the_end_of_the_stepping_when_the_knees_end_on_the
     # Right 0–39, left 40–69, right 70–99 with the knees on the hip–ankle line over the last 0.8 s (92–99 at
     # 0): the median is 0 from frame 95 (at least half of each end window is 0), so the last facing is held
     # over 70–94 (2.4 s), and its pass still runs to the last stepping frame, 99.
-    t, pelvis, feet = _in_place(100)
-    facing = np.full(100, 0.3)
-    facing[40:70] = -0.3
-    facing[92:] = 0.0
-    seg = find_passes(pelvis, t, LEG_PX, feet_x_tx2=feet, facing_t=facing)
+    seg = _split_by_facing(100, (40, 70, -0.3), (92, 100, 0.0))
     assert [(p.start_frame, p.end_frame) for p in seg.passes] == [(0, 39), (40, 69), (70, 99)]
 
 
