@@ -128,21 +128,23 @@ def test_distortion_removed_from_points_off_both_axes():
 
 
 def test_knee_facing_by_hand():
-    # Y up. Left leg: hip (0, 0), knee (0.2, −1), ankle (0, −2): the knee 0.2 in front (+x) of the vertical
-    # hip→ankle line; right leg: knee (0.1, −1), 0.1 in front. In units of 0.5: 0.4 + 0.2 = 0.6 (facing right).
+    # Y up; both hips at (10, 5), both ankles at (11, 3): the hip→ankle line runs (1, −2), |a − h| = √5, and at
+    # the knees' height y = 4.2 it passes x = 10.4. Left knee (10.7, 4.2): cross product 1·(−0.8) − (−2)·0.7 =
+    # 0.6, so 0.6/√5 in front; right knee (10.5, 4.2): −0.8 + 1.0 = 0.2, 0.2/√5. In units of 0.5:
+    # (1.2 + 0.4)/√5 = 1.6/√5 (facing right).
     xy = np.full((3, 8, 2), np.nan)
     j = {side: SIDE_JOINTS[side] for side in ("left", "right")}
-    for side, knee_x in (("left", 0.2), ("right", 0.1)):
-        xy[:, j[side]["hip"]] = (0.0, 0.0)
-        xy[:, j[side]["knee"]] = (knee_x, -1.0)
-        xy[:, j[side]["ankle"]] = (0.0, -2.0)
-    xy[1] *= (-1.0, 1.0)                               # frame 1 mirrored: facing left, −0.6
-    # Frame 2: no left knee (the right leg alone counts), and the right ankle at (0.2, −2): the hip→ankle line
-    # passes x = 0.1 at the knee's height, so the knee (0.1, −1) lies on it: 0.
+    for side, knee_x in (("left", 10.7), ("right", 10.5)):
+        xy[:, j[side]["hip"]] = (10.0, 5.0)
+        xy[:, j[side]["knee"]] = (knee_x, 4.2)
+        xy[:, j[side]["ankle"]] = (11.0, 3.0)
+    xy[1] *= (-1.0, 1.0)                               # frame 1 mirrored: facing left, −1.6/√5
+    # Frame 2: no left knee (the right leg alone counts), and the right ankle at (11.25, 3) = hip + 2.5 × (knee −
+    # hip): the knee lies on the hip→ankle line, 0.
     xy[2, j["left"]["knee"]] = np.nan
-    xy[2, j["right"]["ankle"]] = (0.2, -2.0)
+    xy[2, j["right"]["ankle"]] = (11.25, 3.0)
     f = knee_facing(xy, 0.5)
-    assert f[0] == pytest.approx(0.6) and f[1] == pytest.approx(-0.6)
+    assert f[0] == pytest.approx(1.6 / math.sqrt(5)) and f[1] == pytest.approx(-1.6 / math.sqrt(5))
     assert f[2] == pytest.approx(0.0, abs=1e-12)
     xy[2, j["right"]["hip"]] = np.nan
     assert np.isnan(knee_facing(xy, 0.5)[2])           # no whole leg: unknown
