@@ -339,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", required=True, help="output folder")
         p.add_argument("--fps", type=float, default=None, help="frame rate (required unless the file has time_s)")
         _add_gait_options(p)
+        p.set_defaults(min_score=None)
+        _set_help(p, "--min-score", "joints scoring below are treated as missing (default: the threshold `analyze` "
+                                    "used, from the analysis.json beside the keypoints file, else 0.3)")
         _add_session_options(p)
 
         def run(args: argparse.Namespace) -> int:

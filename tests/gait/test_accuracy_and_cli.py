@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from gaitpose.formats import write_keypoints_csv
+from gaitpose.skeleton import SIDE_JOINTS
 from gaitpose.gait.events import TOE_OFF_ERROR_S
 from gaitpose.gait.validate import (ASYMMETRIC, SLOW_EXO, SYMMETRIC, THRESHOLDS, Case, default_cases,
                                     departure_from_circle_px, evaluate, observe)
@@ -131,3 +132,44 @@ def test_too_few_strides_from_low_scores_suggests_a_lower_min_score():
     lost[20:] = np.nan
     with pytest.raises(GaitposeError, match=r"joints were found in only 20 of 99 frames"):
         analyze_keypoints(lost, 30.0, GaitOptions(height_m=1.75, min_score=0.3))
+
+
+def test_gait_on_analyze_keypoints_takes_the_threshold_analyze_used(tmp_path):
+    # An analyze folder: keypoints_raw.csv beside analysis.json (min_score 0.6). Every joint scores 0.9 but the
+    # left knee of every 10th frame, 0.5: below analyze's 0.6, above gait's own default 0.3.
+    walk = simulate(replace(SYMMETRIC, fps=30.0, n_cycles=4))
+    kp, _ = observe(walk, seed=5)
+    kp[..., 2] = 0.9
+    knee = SIDE_JOINTS["left"]["knee"]
+    kp[::10, knee, 2] = 0.5
+    low = int(np.isfinite(kp[::10, knee, 0]).sum())
+    folder = tmp_path / "analysis"
+    folder.mkdir()
+    write_keypoints_csv(folder / "keypoints_raw.csv", kp, 30.0)
+    (folder / "analysis.json").write_text(json.dumps({"min_score": 0.6, "status": "complete"}))
+    res = _gait("analysis/keypoints_raw.csv", "--out", "a", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    s = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert low > 0 and s["data_quality"]["low_score_points"] == low
+    assert ("--min-score 0.6: the threshold `analyze` used (analysis.json beside keypoints_raw.csv); give "
+            "--min-score to choose another") in s["notes"]
+    # --min-score given: the user's; the same file elsewhere: gait's own 0.3
+    res = _gait("analysis/keypoints_raw.csv", "--out", "b", "--min-score", "0.3", cwd=tmp_path)
+    assert res.returncode == 0 and json.loads((tmp_path / "b" / "summary.json").read_text())["data_quality"]["low_score_points"] == 0
+    write_keypoints_csv(tmp_path / "kp.csv", kp, 30.0)
+    res = _gait("kp.csv", "--out", "c", cwd=tmp_path)
+    s = json.loads((tmp_path / "c" / "summary.json").read_text())
+    assert s["data_quality"]["low_score_points"] == 0 and not any("analysis.json" in n for n in s["notes"])
+
+
+@pytest.mark.parametrize("content", ['{"min_score": 1.5}', '{"min_score": true}', '{"min_score": "0.5"}', "[1]",
+                                     "not json", '{"status": "no person found"}'])
+def test_an_analysis_json_without_a_usable_threshold_is_not_used(tmp_path, content):
+    from gaitpose.gait.commands import analyze_min_score
+
+    (tmp_path / "keypoints_raw.csv").write_text("frame,time_s\n")
+    (tmp_path / "analysis.json").write_text(content)
+    assert analyze_min_score(tmp_path / "keypoints_raw.csv") is None
+    (tmp_path / "analysis.json").write_text('{"min_score": 0.5341}')
+    assert analyze_min_score(tmp_path / "keypoints_raw.csv") == 0.5341
+    assert analyze_min_score(tmp_path / "elsewhere.csv") is None        # no such keypoints file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,13 @@ def run_gait(args) -> int:
     if not (math.isfinite(fps) and fps > 0):
         raise GaitposeError(f"--fps: expected a positive frame rate, got {fps}")
     options = gait_options_from_args(args)
+    threshold_note = None
+    if args.min_score is None:
+        analysed = analyze_min_score(args.keypoints)
+        if analysed is not None:
+            options = replace(options, min_score=analysed)
+            threshold_note = (f"--min-score {analysed:g}: the threshold `analyze` used (analysis.json beside "
+                              f"{Path(args.keypoints).name}); give --min-score to choose another")
     feet, feet_note = read_feet(args.keypoints)
     times = file_times if args.fps is None else None
     timing = frame_timing(times) if times is not None else None
@@ -67,13 +75,30 @@ def run_gait(args) -> int:
         result = analyze_by_time_stamps(kp, feet, times, timing.effective_fps, options)
     else:
         result = analyze_keypoints(kp, fps, options, frames=frames, feet_tx4x3=feet)
-    if feet_note:
-        result.notes.insert(0, feet_note)
+    for note in (feet_note, threshold_note):
+        if note:
+            result.notes.insert(0, note)
     session = session_info(options.camera, args.subject, args.session_label, args.date,
                            keypoints_source=f"read from {Path(args.keypoints).name}")
     write_gait_outputs(result, args.out, session)
     print_gait_summary(result, args.out)
     return 0
+
+
+def analyze_min_score(keypoints_path: str | Path) -> float | None:
+    """The score threshold `gaitpose analyze` used for these keypoints: `min_score` of the analysis.json in
+    the same folder (analyze writes keypoints_raw.csv beside it), so that `gait` run again on them finds
+    the same joints; None where there is none or it holds no threshold in [0, 1)."""
+    record = Path(keypoints_path).parent / "analysis.json"
+    if not Path(keypoints_path).is_file() or not record.is_file():
+        return None
+    try:
+        value = json.loads(record.read_text()).get("min_score")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        return None
+    return float(value)
 
 
 def session_info(camera: Camera, subject: str | None = None, label: str | None = None, date: str | None = None,
