@@ -40,8 +40,6 @@ SIDE_JOINTS: dict[str, dict[str, int]] = {
 }
 
 
-
-
 @dataclass(frozen=True)
 class Skeleton:
     """The points a network predicts, in channel order, its JGS bones (0-based point pairs) and the

@@ -189,7 +189,7 @@ def people_section(a: Analysis) -> str:
     """With several people seen walking (analysis.json "people"): each with its thumbnail (the
     person-N.jpg beside the report, embedded so the page stays self-contained), how long and when it
     walks, which one was analysed, and how to choose another. Empty for one person or none."""
-    people = [p for p in a.analysis.get("people") or [] if isinstance(p, dict)]
+    people = _people(a)
     if len(people) < 2:
         return ""
     figures = []
@@ -206,6 +206,11 @@ def people_section(a: Analysis) -> str:
     return (f"<h2>People in the video</h2>\n<p>{len(people)} people were seen walking; person {_e(analysed)} was "
             "analysed (by default the one who walks most). To analyse another, run <code>gaitpose analyze</code> "
             "again with <code>--person N</code>.</p>\n<div class=people>" + "".join(figures) + "</div>")
+
+
+def _people(a: Analysis) -> list[dict[str, Any]]:
+    """The people seen walking (analysis.json "people"), most walking first; entries not a mapping left out."""
+    return [p for p in a.analysis.get("people") or [] if isinstance(p, dict)]
 
 
 def _num(value: Any, decimals: int) -> str:
@@ -397,7 +402,7 @@ def quality_items(a: Analysis) -> list[str]:
         if low:
             text += f" {low} joint positions were too uncertain for the network and were not used."
         items.append(text)
-    people = [p for p in a.analysis.get("people") or [] if isinstance(p, dict)]
+    people = _people(a)
     if len(people) == 1:
         items.append(f"One person was seen walking ({_num(people[0].get('walking_s'), 1)} s) and was analysed.")
     ended = str(a.analysis.get("ended_early") or "")
